@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate, post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "apps.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from apps.accounts import signals
+
+        post_migrate.connect(signals.sync_groups_after_migrate, dispatch_uid="accounts.sync_groups")
+        post_save.connect(signals.create_profile, sender=self.get_model("User"), dispatch_uid="accounts.profile")
