@@ -11,7 +11,9 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 def _django_validation_to_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError({field: [str(m) for e in errs for m in e] for field, errs in exc.error_dict.items()})
+        return exceptions.ValidationError(
+            {field: [str(m) for e in errs for m in e] for field, errs in exc.error_dict.items()}
+        )
     return exceptions.ValidationError({"non_field_errors": list(exc.messages)})
 
 

@@ -17,13 +17,13 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-DEV_SECRET_KEY = "django-insecure-civicportal-development-key-never-use-in-production"
+DEV_SECRET_KEY = "django-insecure-civicportal-development-key-never-use-in-production"  # noqa: S105
 DEFAULT_TILES_URL = "https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png"
 DEFAULT_TILES_ATTRIBUTION = (
     '<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>'
 )
 TRUE_WORDS = {"1", "true", "yes", "on"}
-FALSE_WORDS = {"0", "false", "no", "off", ""}
+FALSE_WORDS = {"0", "false", "no", "off"}
 
 
 class ConfigError(ImproperlyConfigured):
@@ -69,6 +69,7 @@ class Config:
     ssl_redirect: bool = True
     trust_forwarded_proto: bool = False
     hsts_preload: bool = True
+    log_level: str = "INFO"
 
     @property
     def embedded(self) -> bool:
@@ -81,12 +82,13 @@ class Config:
 
 
 def _get(env: Mapping[str, str], name: str, default: str = "") -> str:
-    return env.get(name, default).strip()
+    """A variable's value; set-but-blank counts as unset (compose passes blanks through)."""
+    return env.get(name, "").strip() or default
 
 
 def parse_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
-    if raw is None:
+    if raw is None or not raw.strip():
         return default
     word = raw.strip().lower()
     if word in TRUE_WORDS:
@@ -259,4 +261,12 @@ def load_config(env: Mapping[str, str]) -> Config:
         ssl_redirect=parse_bool(env, "SECURE_SSL_REDIRECT", True),
         trust_forwarded_proto=parse_bool(env, "TRUST_X_FORWARDED_PROTO", False),
         hsts_preload=parse_bool(env, "SECURE_HSTS_PRELOAD", True),
+        log_level=_parse_log_level(env),
     )
+
+
+def _parse_log_level(env: Mapping[str, str]) -> str:
+    level = _get(env, "LOG_LEVEL", "INFO").upper()
+    if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {level!r}")
+    return level

@@ -40,12 +40,13 @@ def register(entry: Entry) -> None:
 
 def visible_entries(roles: frozenset[str], signed_in: bool) -> list[Entry]:
     staff = {"city_staff", "system_admin"}
-    shown = []
-    for entry in ENTRIES:
+
+    def visible(entry: Entry) -> bool:
         if entry.audience == EVERYONE:
-            shown.append(entry)
-        elif entry.audience == SIGNED_IN and signed_in:
-            shown.append(entry)
-        elif entry.audience in roles or (entry.audience in staff and roles & staff):
-            shown.append(entry)
-    return shown
+            return True
+        if entry.audience == SIGNED_IN:
+            return signed_in
+        # Staff pages open to every staff role (a system admin sees city staff pages).
+        return entry.audience in roles or bool(entry.audience in staff and roles & staff)
+
+    return [entry for entry in ENTRIES if visible(entry)]

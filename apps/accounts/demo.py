@@ -31,10 +31,11 @@ def seed(demo) -> None:
             code=code, defaults={"name": name, "name_en": english}
         )
     for email, role, display, family, given, district_code, language in PEOPLE:
-        user, created = User.objects.get_or_create(email=email, defaults={"last_name": family, "first_name": given})
+        user, _created = User.objects.get_or_create(email=email, defaults={"last_name": family, "first_name": given})
         if demo.password:
             user.set_password(demo.password)
-        elif created:
+        else:
+            # Also clears a demo password left from an earlier run with DEBUG on.
             user.set_unusable_password()
         user.save()
         EmailAddress.objects.update_or_create(

@@ -51,6 +51,8 @@ class ProfileForm(forms.Form):
 
     def clean(self) -> dict:
         data = super().clean()
+        if "latitude" in self.errors or "longitude" in self.errors:
+            return data  # the field's own error says what is wrong
         lat, lon = data.get("latitude"), data.get("longitude")
         if (lat is None) != (lon is None):
             raise ValidationError(_("Give both latitude and longitude, or neither."))

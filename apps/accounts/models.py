@@ -28,8 +28,14 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
     def create_superuser(self, email: str, password: str | None = None, **extra):
+        """A superuser is a system administrator: record the grant so later role changes keep it."""
+        from django.contrib.auth.models import Group
+
         extra.update(is_staff=True, is_superuser=True)
-        return self._create_user(email, password, **extra)
+        user = self._create_user(email, password, **extra)
+        RoleGrant.objects.get_or_create(user=user, role=Role.SYSTEM_ADMIN, scope_type=None, scope_id=None)
+        user.groups.add(Group.objects.get_or_create(name=Role.SYSTEM_ADMIN.value)[0])
+        return user
 
 
 class User(AbstractUser):

@@ -125,8 +125,8 @@ def update_profile(
     user: User,
     display_name: str | None = None,
     preferred_language: str | None = None,
-    home_location: Point | None | object = _UNSET,
-    district: District | None | object = _UNSET,
+    home_location: Point | object | None = _UNSET,
+    district: District | object | None = _UNSET,
 ) -> Profile:
     """Change what a resident shares. A home location without a district finds its district."""
     profile = ensure_profile(user=user)

@@ -6,6 +6,7 @@
   if (!box || !window.L) { return; }
   box.querySelector(".map-fallback").hidden = true;
   var map = L.map(box, { scrollWheelZoom: false });
+  map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
   L.tileLayer(box.dataset.tiles, { attribution: box.dataset.attribution, maxZoom: 18 }).addTo(map);
   map.setView([34.6617, 133.935], 13);
   fetch(box.dataset.geojson, { headers: { Accept: "application/json" } })

@@ -10,7 +10,7 @@ from django.utils.module_loading import module_has_submodule
 
 from civicportal.demo import DemoCity
 
-DEMO_PASSWORD = "civicportal-demo-2026"
+DEMO_PASSWORD = "civicportal-demo-2026"  # noqa: S105 -- only set when DEBUG is on
 
 
 class Command(BaseCommand):

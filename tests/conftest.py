@@ -1,0 +1,91 @@
+"""Fixtures shared by every app's tests: people in each role, the demo map, a real worker."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.gis.geos import Point
+from django.core.cache import cache
+
+from apps.accounts.models import Department, User
+from apps.accounts.roles import Role
+from apps.accounts.services import grant_role
+from civicportal.demo import DemoCity
+from tests.support.worker import running_worker
+
+PASSWORD = "a-long-test-password-42"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # Login lockout and rate limits live in the cache, which outlives a test's transaction.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def department(db) -> Department:
+    return Department.objects.get_or_create(code="citizen-affairs", defaults={"name": "市民課"})[0]
+
+
+@pytest.fixture
+def make_user(db, department):
+    """make_user("city_staff") -> a verified user holding that role (and resident)."""
+    from allauth.account.models import EmailAddress
+
+    counter = {"n": 0}
+
+    def make(role: str | None = Role.RESIDENT, *, email: str | None = None, **extra) -> User:
+        counter["n"] += 1
+        email = email or f"{role or 'nobody'}-{counter['n']}@example.jp"
+        user = User.objects.create_user(email=email, password=PASSWORD, **extra)
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        if role:
+            grant_role(user=user, role=Role.RESIDENT)
+            if role == Role.CITY_STAFF:
+                grant_role(user=user, role=role, department=department)
+            elif role != Role.RESIDENT:
+                grant_role(user=user, role=role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def demo_map(db) -> DemoCity:
+    """The demo city's districts and school districts (no people)."""
+    from apps.geo import demo
+
+    city = DemoCity(debug=True, password=None)
+    demo.seed(city)
+    return city
+
+
+@pytest.fixture
+def point_in():
+    """point_in(area) -> a point well inside an area's polygon."""
+
+    def inside(area) -> Point:
+        return area.area.point_on_surface
+
+    return inside
+
+
+@pytest.fixture(scope="module")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real worker process on the test database and broker, for one test module.
+
+    Module scope, not session: a module that checks what happens with no worker (e.g.
+    tests/shell/test_health_without_worker.py) must be able to run with none alive.
+    """
+    with django_db_blocker.unblock(), running_worker(name="module") as process:
+        yield process
+
+
+@pytest.fixture
+def unused_tcp_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -1,0 +1,105 @@
+"""seed_demo builds the demo city once, however often it runs; passwords only with DEBUG on."""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+from apps.accounts.demo import PEOPLE
+from apps.accounts.models import Department, RoleGrant, User
+from apps.accounts.selectors import has_role
+from apps.geo.models import City, District, SchoolDistrict
+from civicportal.management.commands.seed_demo import DEMO_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+COUNTED = [City, District, SchoolDistrict, User, RoleGrant, Department, EmailAddress]
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in COUNTED}
+
+
+def seed(*, debug: bool) -> str:
+    out = StringIO()
+    with override_settings(DEBUG=debug):
+        call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_tests_run_with_debug_off():
+    # pytest-django turns DEBUG off, so the tests below choose it explicitly.
+    assert settings.DEBUG is False
+
+
+def test_seeding_twice_changes_no_counts():
+    seed(debug=True)
+    first = counts()
+
+    seed(debug=True)
+
+    assert counts() == first
+    assert first["City"] == 1
+    assert first["District"] == 10
+    assert first["SchoolDistrict"] == 3
+    assert first["User"] == len(PEOPLE)
+    assert first["EmailAddress"] == len(PEOPLE)
+    assert first["Department"] == 3
+
+
+def test_each_demo_person_holds_their_role_with_a_verified_email():
+    seed(debug=True)
+
+    for email, role, display, *_rest in PEOPLE:
+        user = User.objects.get(email=email)
+        assert has_role(user, role), email
+        assert has_role(user, "resident"), email
+        assert user.profile.display_name == display
+        assert user.profile.district is not None
+        assert EmailAddress.objects.get(user=user, email=email).verified
+
+
+def test_with_debug_on_every_demo_login_signs_in():
+    output = seed(debug=True)
+    assert DEMO_PASSWORD in output
+
+    for email, *_rest in PEOPLE:
+        client = Client()
+        with override_settings(DEBUG=True):
+            response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        assert client.session["_auth_user_id"] == str(User.objects.get(email=email).pk)
+
+
+def test_with_debug_off_demo_users_have_no_usable_password():
+    output = seed(debug=False)
+
+    assert DEMO_PASSWORD not in output
+    assert "DEBUG is off" in output
+    for email, *_rest in PEOPLE:
+        assert not User.objects.get(email=email).has_usable_password(), email
+
+    email = PEOPLE[0][0]
+    client = Client()
+    response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_seed_with_debug_off_clears_demo_passwords_set_earlier(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    from apps.accounts.demo import PEOPLE
+    from apps.accounts.models import User
+
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", stdout=StringIO())
+    with override_settings(DEBUG=False):
+        call_command("seed_demo", stdout=StringIO())
+    assert not any(User.objects.get(email=person[0]).has_usable_password() for person in PEOPLE)
