@@ -23,6 +23,12 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2 at production strength costs ~0.5 s a password; tests hash hundreds.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def department(db) -> Department:
     return Department.objects.get_or_create(code="citizen-affairs", defaults={"name": "市民課"})[0]

@@ -15,7 +15,7 @@ class SignupProfileForm(forms.Form):
         help_text=_("Shown to others instead of your email address. You can leave it empty."),
     )
     preferred_language = forms.ChoiceField(
-        label=_("Language for messages"), choices=Language.choices, initial=Language.JAPANESE
+        label=_("Language for the site and messages"), choices=Language.choices, initial=Language.JAPANESE
     )
 
     def signup(self, request, user) -> None:
@@ -30,7 +30,7 @@ class SignupProfileForm(forms.Form):
 
 class ProfileForm(forms.Form):
     display_name = forms.CharField(label=_("Display name"), max_length=60, required=False)
-    preferred_language = forms.ChoiceField(label=_("Language for messages"), choices=Language.choices)
+    preferred_language = forms.ChoiceField(label=_("Language for the site and messages"), choices=Language.choices)
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.none(), required=False,
         empty_label=_("Not set"),
