@@ -59,7 +59,7 @@ def _worker() -> str:
 
     result = ping.apply_async(expires=WORKER_TIMEOUT_SECONDS * 5)
     try:
-        answer = result.get(timeout=WORKER_TIMEOUT_SECONDS)
+        answer = result.get(timeout=WORKER_TIMEOUT_SECONDS, interval=0.05)
     finally:
         result.forget()
     if answer != "pong":

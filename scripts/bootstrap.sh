@@ -33,6 +33,9 @@ apt_install() {
 # gettext; Debian's own Python is built with loadable SQLite extensions (pyenv's often is not).
 apt_install gdal-bin libsqlite3-mod-spatialite gettext python3 python3-venv python3-dev binutils
 
+# Tests check docker-compose.yml with Debian's docker-compose (no engine needed for `config`).
+[ $want_test -eq 1 ] && apt_install docker-compose
+
 if [ $want_test -eq 1 ] && command -v pg_lsclusters >/dev/null; then
   # A local PostgreSQL is there (as on CI): make sure PostGIS is installed for its version.
   for version in $(pg_lsclusters -h | awk '{print $1}' | sort -u); do

@@ -53,3 +53,15 @@ def test_every_message_is_translated(language):
                             capture_output=True, text=True, check=True)
     assert "untranslated" not in result.stderr, result.stderr
     assert "fuzzy" not in result.stderr, result.stderr
+
+
+def test_signed_in_person_sees_their_chosen_language(client, make_user):
+    from apps.accounts.services import update_profile
+
+    user = make_user("resident")
+    update_profile(user=user, preferred_language="en")
+    client.force_login(user)
+    assert html_lang(client.get("/")) == "en"
+    # The switch on the page still wins.
+    client.post("/i18n/setlang/", {"language": "ja", "next": "/"})
+    assert html_lang(client.get("/")) == "ja"
