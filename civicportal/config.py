@@ -70,6 +70,7 @@ class Config:
     trust_forwarded_proto: bool = False
     hsts_preload: bool = True
     log_level: str = "INFO"
+    line_message_price_yen: float = 3.0
 
     @property
     def embedded(self) -> bool:
@@ -262,7 +263,21 @@ def load_config(env: Mapping[str, str]) -> Config:
         trust_forwarded_proto=parse_bool(env, "TRUST_X_FORWARDED_PROTO", False),
         hsts_preload=parse_bool(env, "SECURE_HSTS_PRELOAD", True),
         log_level=_parse_log_level(env),
+        line_message_price_yen=_parse_price(env, "LINE_MESSAGE_PRICE_YEN", 3.0),
     )
+
+
+def _parse_price(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = _get(env, name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of yen such as 3 or 2.5, got {raw!r}") from None
+    if not 0 <= value <= 1000:
+        raise ConfigError(f"{name} must be between 0 and 1000, got {value}")
+    return value
 
 
 def _parse_log_level(env: Mapping[str, str]) -> str:

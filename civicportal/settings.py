@@ -26,6 +26,7 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 LOCAL_APPS = [
     "apps.geo",
     "apps.accounts",
+    "apps.notifications",
 ]
 
 INSTALLED_APPS = [
@@ -152,6 +153,22 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_BEAT_SCHEDULE = {
+    "notifications-send-due": {"task": "notifications.send_due", "schedule": 30.0},
+    "notifications-release-deferred": {"task": "notifications.release_deferred", "schedule": 60.0},
+    "notifications-recover-stalled": {"task": "notifications.recover_stalled", "schedule": 120.0},
+}
+
+# --- Notifications ----------------------------------------------------------------------
+
+NOTIFICATION_QUEUE = "celery"
+# Emergency traffic has its own queue (and, in production, its own worker) so that normal
+# traffic can never hold it up.
+NOTIFICATION_EMERGENCY_QUEUE = "emergency"
+# Celery rate limits per channel, in chunk tasks per worker process (None: unlimited).
+NOTIFICATION_RATE_LIMITS = {"email": None, "line": None, "webpush": None, "sms": "10/s"}
+LINE_MESSAGE_PRICE_YEN = CONFIG.line_message_price_yen
 
 # --- Accounts and login -----------------------------------------------------------------
 

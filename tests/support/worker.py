@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -32,16 +33,23 @@ def worker_environment() -> dict[str, str]:
 
 
 @contextmanager
-def running_worker(*, queues: str = "celery", name: str = "test") -> Iterator[subprocess.Popen]:
+def running_worker(
+    *, queues: str = "celery,emergency", name: str = "test", env: dict | None = None
+) -> Iterator[subprocess.Popen]:
     """A worker that is answering pings when the block starts and is stopped after it."""
     from civicportal.celery import app
 
+    # Tasks queued by earlier tests (whose rows are gone) must not reach this worker.
+    with app.connection_for_write() as connection:
+        for queue in queues.split(","):
+            with contextlib.suppress(Exception):
+                connection.default_channel.queue_purge(queue)
     command = [
         sys.executable, "-m", "celery", "-A", "civicportal", "worker",
         "--pool=solo", "--loglevel=warning", "-Q", queues, "-n", f"{name}-{os.getpid()}@%h",
         "--without-gossip", "--without-mingle",
     ]
-    process = subprocess.Popen(command, cwd=ROOT, env=worker_environment())
+    process = subprocess.Popen(command, cwd=ROOT, env={**worker_environment(), **(env or {})})
     try:
         deadline = time.monotonic() + 60
         while True:

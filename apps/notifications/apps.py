@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.conf import settings
+from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "apps.notifications"
+    label = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from apps.accounts.roles import Role, add_role_permissions
+        from apps.notifications import audiences, signals  # noqa: F401  (registers built-in segments)
+        from apps.notifications.audiences import builtin  # noqa: F401
+        from civicportal import sitemap
+
+        add_role_permissions(Role.CITY_STAFF, [
+            "notifications.view_message", "notifications.view_delivery", "notifications.view_webhookendpoint",
+            "notifications.add_webhookendpoint", "notifications.change_webhookendpoint",
+        ])
+        post_save.connect(signals.subscribe_new_user, sender=settings.AUTH_USER_MODEL,
+                          dispatch_uid="notifications.defaults")
+        for entry in (
+            sitemap.Entry("notifications:inbox", _("Inbox"), sitemap.SIGNED_IN),
+            sitemap.Entry("notifications:settings", _("Notification settings"), sitemap.SIGNED_IN),
+            sitemap.Entry("notifications:compose", _("Send a message"), Role.CITY_STAFF),
+            sitemap.Entry("notifications:sent_list", _("Sent messages"), Role.CITY_STAFF),
+        ):
+            sitemap.register(entry)

@@ -1,0 +1,124 @@
+"""The registry of segment kinds and the parsed, validated form of an audience."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class SegmentKind:
+    """One way of choosing people.
+
+    `clean(params)` checks and normalises the parameters (raising ValidationError naming the
+    field); `user_ids(params)` returns a queryset of user ids; `may_use(user, params)` says
+    whether a sender may aim at it; `describe(params)` is a short label for the sender's
+    page and the segment breakdown; `organisation_wide(params)` marks sends that need a
+    second person's approval.
+    """
+
+    kind: str
+    label: str
+    clean: Callable[[dict], dict]
+    user_ids: Callable[[dict], QuerySet]
+    may_use: Callable[[Any, dict], bool]
+    describe: Callable[[dict], str]
+    organisation_wide: Callable[[dict], bool] = lambda params: False
+
+
+_kinds: dict[str, SegmentKind] = {}
+
+
+def register(kind: SegmentKind) -> None:
+    _kinds[kind.kind] = kind
+
+
+def kinds() -> dict[str, SegmentKind]:
+    return dict(_kinds)
+
+
+@dataclass(frozen=True)
+class Segment:
+    kind: SegmentKind
+    params: dict
+
+    @property
+    def label(self) -> str:
+        return self.kind.describe(self.params)[:60]
+
+    def user_ids(self) -> QuerySet:
+        return self.kind.user_ids(self.params)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Segments joined by `any` (union) or `all` (intersection)."""
+
+    segments: list[Segment] = field(default_factory=list)
+    match: str = "any"
+
+    def as_q(self) -> Q:
+        parts = [Q(id__in=segment.user_ids()) for segment in self.segments]
+        combined = parts[0]
+        for part in parts[1:]:
+            combined = combined | part if self.match == "any" else combined & part
+        return combined
+
+    def describe(self) -> str:
+        joiner = _(" or ") if self.match == "any" else _(" and ")
+        return joiner.join(segment.label for segment in self.segments)[:300]
+
+    def organisation_wide(self) -> bool:
+        return any(segment.kind.organisation_wide(segment.params) for segment in self.segments)
+
+    def may_be_used_by(self, user) -> bool:
+        return all(segment.kind.may_use(user, segment.params) for segment in self.segments)
+
+
+MAX_SEGMENTS = 20
+
+
+def parse_audience(spec: Any) -> Audience:
+    """Turn the stored JSON form into an Audience, or raise ValidationError on `audience`."""
+    if not isinstance(spec, dict):
+        raise ValidationError({"audience": _("The audience must be an object with a list of segments.")})
+    match = spec.get("match", "any")
+    if match not in ("any", "all"):
+        raise ValidationError({"audience": _("“match” must be “any” or “all”.")})
+    raw_segments = spec.get("segments")
+    if not isinstance(raw_segments, list) or not raw_segments:
+        raise ValidationError({"audience": _("Choose at least one group of people to send to.")})
+    if len(raw_segments) > MAX_SEGMENTS:
+        raise ValidationError({"audience": _("Use at most %(n)d segments.") % {"n": MAX_SEGMENTS}})
+    segments = []
+    for index, raw in enumerate(raw_segments):
+        if not isinstance(raw, dict) or "kind" not in raw:
+            raise ValidationError({"audience": _("Segment %(n)d has no “kind”.") % {"n": index + 1}})
+        kind = _kinds.get(raw["kind"])
+        if kind is None:
+            raise ValidationError(
+                {"audience": _("Unknown segment kind “%(kind)s”. Known kinds: %(known)s.")
+                 % {"kind": raw["kind"], "known": ", ".join(sorted(_kinds))}}
+            )
+        params = {k: v for k, v in raw.items() if k != "kind"}
+        try:
+            cleaned = kind.clean(params)
+        except ValidationError as exc:
+            raise ValidationError(
+                {"audience": [_("Segment %(n)d (%(kind)s): %(error)s")
+                              % {"n": index + 1, "kind": kind.kind, "error": "; ".join(exc.messages)}]}
+            ) from None
+        segments.append(Segment(kind=kind, params=cleaned))
+    return Audience(segments=segments, match=match)
+
+
+def serialise(audience: Audience) -> dict:
+    return {
+        "match": audience.match,
+        "segments": [{"kind": s.kind.kind, **s.params} for s in audience.segments],
+    }

@@ -1,0 +1,10 @@
+"""Placeholder until this module is written; every view here answers 501."""
+
+from django.http import HttpResponse
+
+
+def _todo(request, *args, **kwargs):
+    return HttpResponse("Not implemented yet", status=501)
+
+
+public_key = subscribe = unsubscribe = _todo
