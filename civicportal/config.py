@@ -71,6 +71,7 @@ class Config:
     hsts_preload: bool = True
     log_level: str = "INFO"
     line_message_price_yen: float = 3.0
+    notification_chunk_size: int = 2000
 
     @property
     def embedded(self) -> bool:
@@ -264,6 +265,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         hsts_preload=parse_bool(env, "SECURE_HSTS_PRELOAD", True),
         log_level=_parse_log_level(env),
         line_message_price_yen=_parse_price(env, "LINE_MESSAGE_PRICE_YEN", 3.0),
+        notification_chunk_size=parse_int(env, "NOTIFICATION_CHUNK_SIZE", 2000, low=50, high=20000),
     )
 
 

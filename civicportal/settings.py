@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "civicportal.context_processors.portal",
+                "apps.notifications.context_processors.notifications",
             ],
         },
     },
@@ -169,6 +170,8 @@ NOTIFICATION_EMERGENCY_QUEUE = "emergency"
 # Celery rate limits per channel, in chunk tasks per worker process (None: unlimited).
 NOTIFICATION_RATE_LIMITS = {"email": None, "line": None, "webpush": None, "sms": "10/s"}
 LINE_MESSAGE_PRICE_YEN = CONFIG.line_message_price_yen
+# Recipients resolved per fan-out step and per delivery task.
+NOTIFICATION_CHUNK_SIZE = CONFIG.notification_chunk_size
 
 # --- Accounts and login -----------------------------------------------------------------
 

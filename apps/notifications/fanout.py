@@ -7,9 +7,11 @@ Exactly once, even across crashes:
 - A delivery task first *claims* its rows (QUEUED -> SENDING with a claim id) in a committed
   update, then marks each row the moment the transport knows its fate. A task that runs
   twice finds nothing left to claim.
-- Rows a dead worker left behind (SENDING or QUEUED for too long) are re-queued by
-  `recover_stalled`, keeping their claim id, which the transports pass on as an idempotency
-  key where the channel has one (LINE's X-Line-Retry-Key).
+- Before each slice the sender refreshes a heartbeat on its rows and sends only rows it
+  still owns. `recover_stalled` gives rows whose heartbeat stopped a new owner (a dead
+  worker's) and re-queues rows whose task was lost. Idempotency keys are stable per
+  delivery, so providers that have them (LINE's X-Line-Retry-Key) drop a resend of a row
+  whose send succeeded just before a crash.
 """
 
 from __future__ import annotations
@@ -36,13 +38,14 @@ from apps.notifications.choices import (
     DeliveryStatus,
     MessageStatus,
 )
-from apps.notifications.models import Delivery, Message, ResidentPreferences, TopicSubscription
+from apps.notifications.models import Delivery, Message, ResidentPreferences, TopicSubscription, WebhookDelivery
 from apps.notifications.transports import TransportError, configured_channels, transport_for
 from apps.notifications.transports.base import Outgoing, Result
+from apps.notifications.webhooks import plan_webhooks
 
 logger = logging.getLogger(__name__)
 
-CHUNK_SIZE = 2000
+CHUNK_SIZE = settings.NOTIFICATION_CHUNK_SIZE
 TRACKING_SALT = "notifications.tracking"
 TOKYO = dt.timezone(dt.timedelta(hours=9))
 
@@ -132,7 +135,8 @@ def channel_plan(message: Message, ids: list[int], *, channels: list[str] | None
 
 # --- fan-out ------------------------------------------------------------------------------
 
-def fan_out(message_id: int, *, queue_chunk: QueueChunk, chunk_size: int = CHUNK_SIZE) -> int:
+def fan_out(message_id: int, *, queue_chunk: QueueChunk, chunk_size: int = CHUNK_SIZE,
+            queue_webhook: Callable[[int, Message], None] | None = None) -> int:
     """Resolve the audience and write the ledger chunk by chunk; returns recipients added."""
     message = Message.objects.get(id=message_id)
     if message.status != MessageStatus.SENDING:
@@ -141,8 +145,12 @@ def fan_out(message_id: int, *, queue_chunk: QueueChunk, chunk_size: int = CHUNK
     query = recipients(message, audience)
     channels = configured_channels()
     added = 0
-    if message.fanout_started_at is None:
-        Message.objects.filter(id=message.id, fanout_started_at=None).update(fanout_started_at=timezone.now())
+    with transaction.atomic():
+        started = Message.objects.filter(id=message.id, fanout_started_at=None).update(
+            fanout_started_at=timezone.now())
+        # Other city systems hear of it at once, not after the last resident.
+        if started and queue_webhook is not None:
+            plan_webhooks(message, queue=queue_webhook)
     while True:
         with transaction.atomic():
             locked = Message.objects.select_for_update().get(id=message_id)
@@ -237,7 +245,8 @@ def _outgoing(message: Message, rows: list[Delivery], addresses: dict) -> list[O
             link=_absolute(reverse("notifications:track_click", args=[token])) if message.link_url else "",
             open_pixel=_absolute(reverse("notifications:track_open", args=[token])),
             unsubscribe_url=_absolute(reverse("notifications:settings")),
-            idempotency_key=str(row.claim),
+            # Stable across retries and take-overs, so a provider can drop a resend.
+            idempotency_key=f"m{message.id}-d{row.id}",
         ))
     return items
 
@@ -262,16 +271,39 @@ def _mark(results: list[Result], channel: str) -> None:
             Delivery.objects.filter(id=result.delivery_id).update(provider_id=result.provider_id[:200])
 
 
+def _still_mine(row_ids: list[int], token: uuid.UUID) -> list[int]:
+    """Heartbeat: confirm (and refresh) ownership of rows just before sending them.
+
+    Row locks make this atomic with `take_over`: a recovery that takes rows over waits for
+    this to commit, then sees the fresh heartbeat and leaves them alone.
+    """
+    with transaction.atomic():
+        owned = list(Delivery.objects.select_for_update().filter(
+            id__in=row_ids, claim=token, status=DeliveryStatus.SENDING).values_list("id", flat=True))
+        Delivery.objects.filter(id__in=owned).update(claimed_at=timezone.now())
+    return owned
+
+
+def take_over(old: uuid.UUID, *, older_than: dt.timedelta) -> uuid.UUID | None:
+    """Give rows whose owner stopped beating a new owner; None if the owner is alive."""
+    token = uuid.uuid4()
+    with transaction.atomic():
+        moved = Delivery.objects.filter(
+            claim=old, status=DeliveryStatus.SENDING, claimed_at__lt=timezone.now() - older_than,
+        ).update(claim=token, claimed_at=timezone.now())
+    return token if moved else None
+
+
 def deliver(message_id: int, channel: str, recipient_ids: list[int], *, reclaim: uuid.UUID | None = None) -> int:
-    """Send one chunk on one channel. Returns rows sent. Raises TransportError to retry."""
+    """Send one chunk on one channel. Returns rows sent. Raises TransportError to retry.
+
+    `reclaim` is a claim already taken over by `take_over` (the rows of a dead worker).
+    """
     message = Message.objects.prefetch_related("variants").get(id=message_id)
     transport = transport_for(channel)
-    if reclaim is None:
-        token = claim(message_id, channel, recipient_ids)
-        if token is None:
-            return 0
-    else:
-        token = reclaim
+    token = reclaim or claim(message_id, channel, recipient_ids)
+    if token is None:
+        return 0
     rows = list(Delivery.objects.filter(message_id=message_id, channel=channel, claim=token,
                                         status=DeliveryStatus.SENDING).order_by("id"))
     if message.expires_at and message.expires_at <= timezone.now():
@@ -285,11 +317,16 @@ def deliver(message_id: int, channel: str, recipient_ids: list[int], *, reclaim:
                for r in unreachable], channel)
     reachable = [r for r in rows if r.recipient_id in addresses]
     sent = 0
+    transport.open()
     try:
         for start in range(0, len(reachable), transport.batch_size):
-            batch = _outgoing(message, reachable[start:start + transport.batch_size], addresses)
+            batch = reachable[start:start + transport.batch_size]
+            owned = set(_still_mine([r.id for r in batch], token))
+            batch = [r for r in batch if r.id in owned]
+            if not batch:
+                continue
             # Each group is marked as soon as the transport knows it (one mail, one API call).
-            for group in transport.send(message, batch):
+            for group in transport.send(message, _outgoing(message, batch, addresses)):
                 _mark(group, channel)
                 sent += sum(result.ok for result in group)
     except TransportError as exc:
@@ -300,6 +337,8 @@ def deliver(message_id: int, channel: str, recipient_ids: list[int], *, reclaim:
         # Give the rows back; the retry claims them afresh.
         leftover.update(status=DeliveryStatus.QUEUED, error=str(exc)[:300])
         raise
+    finally:
+        transport.close()
     return sent
 
 
@@ -307,16 +346,19 @@ def deliver(message_id: int, channel: str, recipient_ids: list[int], *, reclaim:
 
 def recover_stalled(*, older_than: dt.timedelta, queue_chunk: QueueChunk,
                     resend_claim: Callable[[Message, str, uuid.UUID], None],
-                    resume_fanout: Callable[[Message], None]) -> dict[str, int]:
+                    resume_fanout: Callable[[Message], None],
+                    requeue_webhook: Callable[[int], None]) -> dict[str, int]:
     """Re-queue work a dead worker left behind. Safe to run at any time."""
     cutoff = timezone.now() - older_than
     counts = {"claims": 0, "queued": 0, "fanouts": 0}
-    # Claimed but never finished: re-send under the same claim (idempotency key).
+    # Claimed by a worker that stopped beating: a new owner finishes them.
     stalled_claims = (Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=cutoff)
                       .values_list("message_id", "channel", "claim").distinct())
-    for message_id, channel, token in stalled_claims:
-        resend_claim(Message.objects.get(id=message_id), channel, token)
-        counts["claims"] += 1
+    for message_id, channel, old in stalled_claims:
+        token = take_over(old, older_than=older_than)
+        if token is not None:
+            resend_claim(Message.objects.get(id=message_id), channel, token)
+            counts["claims"] += 1
     # Written but the queueing was lost (a crash between commit and queue).
     stalled = defaultdict(list)
     for message_id, channel, recipient_id in (
@@ -329,6 +371,13 @@ def recover_stalled(*, older_than: dt.timedelta, queue_chunk: QueueChunk,
         for start in range(0, len(ids), CHUNK_SIZE):
             queue_chunk(message, channel, ids[start:start + CHUNK_SIZE])
             counts["queued"] += 1
+    # Webhook posts a dead worker left behind.
+    for delivery_id in WebhookDelivery.objects.filter(
+        status__in=[DeliveryStatus.QUEUED, DeliveryStatus.SENDING], updated_at__lt=cutoff
+    ).values_list("id", flat=True):
+        WebhookDelivery.objects.filter(id=delivery_id).update(status=DeliveryStatus.QUEUED, updated_at=timezone.now())
+        requeue_webhook(delivery_id)
+        counts["webhooks"] = counts.get("webhooks", 0) + 1
     # A fan-out that stopped half-way.
     for message in Message.objects.filter(status=MessageStatus.SENDING, fanout_started_at__lt=cutoff):
         resume_fanout(message)

@@ -12,7 +12,7 @@ import uuid
 from celery import shared_task
 from django.conf import settings
 
-from apps.notifications import fanout, services
+from apps.notifications import fanout, services, webhooks
 from apps.notifications.choices import Channel
 from apps.notifications.models import Message
 from apps.notifications.transports import TransportError
@@ -43,9 +43,18 @@ def start_fanout(message: Message) -> None:
     fan_out_message.apply_async(args=[message.id], queue=fanout.queue_name(message))
 
 
+def queue_webhook(delivery_id: int, message: Message) -> None:
+    deliver_webhook.apply_async(args=[delivery_id], queue=fanout.queue_name(message))
+
+
 @shared_task(name="notifications.fan_out", acks_late=True)
 def fan_out_message(message_id: int) -> int:
-    return fanout.fan_out(message_id, queue_chunk=queue_chunk)
+    return fanout.fan_out(message_id, queue_chunk=queue_chunk, queue_webhook=queue_webhook)
+
+
+@shared_task(name="notifications.deliver_webhook", **RETRY)
+def deliver_webhook(delivery_id: int) -> bool:
+    return webhooks.deliver_webhook(delivery_id)
 
 
 def _deliver(task, channel: str, message_id: int, recipient_ids: list[int]) -> int:
@@ -111,4 +120,5 @@ def recover_stalled(older_than_seconds: int = 300) -> dict[str, int]:
         queue_chunk=queue_chunk,
         resend_claim=resend_claim,
         resume_fanout=start_fanout,
+        requeue_webhook=lambda delivery_id: deliver_webhook.apply_async(args=[delivery_id]),
     )

@@ -103,7 +103,11 @@ def test_claims_make_a_second_delivery_task_a_no_op(sender, resident_in, demo_ma
     assert first is not None
     assert fanout.claim(message.id, Channel.EMAIL, [user.id]) is None
     assert fanout.deliver(message.id, Channel.EMAIL, [user.id]) == 0  # nothing left to claim
-    assert fanout.deliver(message.id, Channel.EMAIL, [], reclaim=first) == 1
+    assert fanout.take_over(first, older_than=dt.timedelta(hours=1)) is None  # owner still alive
+    token = fanout.take_over(first, older_than=dt.timedelta(0))
+    assert token is not None and token != first
+    assert fanout.deliver(message.id, Channel.EMAIL, [], reclaim=token) == 1
+    assert fanout.deliver(message.id, Channel.EMAIL, [], reclaim=first) == 0  # the old owner lost them
     assert len(smtp_sink.messages) == 1
 
 

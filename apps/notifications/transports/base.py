@@ -37,7 +37,7 @@ class Outgoing:
     link: str = ""  # the tracked link for this delivery (clicks count as read)
     open_pixel: str = ""  # email only: the tracked image that counts opens
     unsubscribe_url: str = ""
-    idempotency_key: str = ""  # stable across retries of the same claim
+    idempotency_key: str = ""  # stable for this delivery across retries and take-overs
     extra: dict = field(default_factory=dict)
 
 
@@ -53,10 +53,17 @@ class Result:
 
 class Transport:
     channel: ClassVar[Channel]
-    # How many rows one `send` call may take; the fan-out slices chunks to this size.
+    # How many rows one `send` call may take; the fan-out slices chunks to this size and
+    # checks it still owns each slice first (keep it small for one-by-one channels).
     batch_size: ClassVar[int] = 500
     # True for channels whose rows are complete the moment they are written (the inbox).
     instant: ClassVar[bool] = False
+
+    def open(self) -> None:
+        """Called once before the slices of a chunk (e.g. one SMTP connection for all)."""
+
+    def close(self) -> None:
+        """Called once after the chunk, also after an error."""
 
     def is_configured(self) -> bool:
         """False when the settings for this channel are missing: its rows are not created."""

@@ -22,7 +22,11 @@ class EmailTransport(Transport):
     """Many mails over one SMTP connection; each mail is marked as soon as it is accepted."""
 
     channel = Channel.EMAIL
-    batch_size = 500
+    # Ownership is re-checked every 25 mails; the SMTP connection stays open across slices.
+    batch_size = 25
+
+    def __init__(self) -> None:
+        self.connection = None
 
     def addresses(self, user_ids: list[int]) -> dict[int, Any]:
         return dict(EmailAddress.objects.filter(user_id__in=user_ids, verified=True, primary=True)
@@ -49,30 +53,41 @@ class EmailTransport(Transport):
         mail.attach_alternative(html, "text/html")
         return mail
 
-    def send(self, message, outgoing: list[Outgoing]) -> Iterator[list[Result]]:
-        connection = get_connection(fail_silently=False)
-        try:
-            connection.open()
-        except smtplib.SMTPAuthenticationError as exc:
-            raise TransportError(f"SMTP login refused: {exc}", permanent=True) from exc
-        except TEMPORARY as exc:
-            raise TransportError(f"SMTP server unreachable: {exc}", permanent=False) from exc
-        try:
-            for item in outgoing:
-                try:
-                    connection.send_messages([self._mail(message, item)])
-                except smtplib.SMTPRecipientsRefused as exc:
-                    yield [Result(item.delivery_id, ok=False, permanent=True, error=f"address refused: {exc}"[:300])]
-                except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
-                    if 500 <= exc.smtp_code < 600:
-                        yield [Result(item.delivery_id, ok=False, permanent=True, error=str(exc)[:300])]
-                    else:
-                        raise TransportError(f"SMTP temporary failure: {exc}", permanent=False) from exc
-                except TEMPORARY as exc:
-                    raise TransportError(f"SMTP connection lost: {exc}", permanent=False) from exc
-                else:
-                    yield [Result(item.delivery_id, ok=True)]
-        finally:
+    def open(self) -> None:
+        self.connection = None  # opened on the first mail, so a chunk with none opens nothing
+
+    def close(self) -> None:
+        if self.connection is not None:
             # Closing a connection that already broke can fail too; nothing is lost then.
             with contextlib.suppress(Exception):
-                connection.close()
+                self.connection.close()
+            self.connection = None
+
+    def _connection(self):
+        if self.connection is None:
+            connection = get_connection(fail_silently=False)
+            try:
+                connection.open()
+            except smtplib.SMTPAuthenticationError as exc:
+                raise TransportError(f"SMTP login refused: {exc}", permanent=True) from exc
+            except TEMPORARY as exc:
+                raise TransportError(f"SMTP server unreachable: {exc}", permanent=False) from exc
+            self.connection = connection
+        return self.connection
+
+    def send(self, message, outgoing: list[Outgoing]) -> Iterator[list[Result]]:
+        connection = self._connection()
+        for item in outgoing:
+            try:
+                connection.send_messages([self._mail(message, item)])
+            except smtplib.SMTPRecipientsRefused as exc:
+                yield [Result(item.delivery_id, ok=False, permanent=True, error=f"address refused: {exc}"[:300])]
+            except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
+                if 500 <= exc.smtp_code < 600:
+                    yield [Result(item.delivery_id, ok=False, permanent=True, error=str(exc)[:300])]
+                else:
+                    raise TransportError(f"SMTP temporary failure: {exc}", permanent=False) from exc
+            except TEMPORARY as exc:
+                raise TransportError(f"SMTP connection lost: {exc}", permanent=False) from exc
+            else:
+                yield [Result(item.delivery_id, ok=True)]
