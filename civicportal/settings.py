@@ -155,6 +155,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+# The naive baseline of `manage.py bench_broadcast` (see apps/notifications/bench_tasks.py).
+CELERY_IMPORTS = ["apps.notifications.bench_tasks"]
 CELERY_BEAT_SCHEDULE = {
     "notifications-send-due": {"task": "notifications.send_due", "schedule": 30.0},
     "notifications-release-deferred": {"task": "notifications.release_deferred", "schedule": 60.0},
@@ -210,6 +212,8 @@ if CONFIG.line_login_enabled:
             }
         ],
         "SCOPE": ["profile", "openid", "email"],
+        # Ask people signing in with LINE to add the city's account, so messages reach them.
+        "AUTH_PARAMS": {"bot_prompt": "aggressive"},
     }
 
 # Lock an account after five failed logins from one address for 30 minutes. allauth's own

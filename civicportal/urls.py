@@ -20,6 +20,7 @@ router.register("school-districts", geo_api.SchoolDistrictViewSet, basename="sch
 api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("geo/lookup/", geo_api.lookup, name="geo-lookup"),
+    path("notifications/", include("apps.notifications.api_urls")),
     path("", include(router.urls)),
 ]
 

@@ -14,7 +14,7 @@ $PY manage.py migrate --noinput -v 0
 $PY manage.py seed_demo
 
 mkdir -p var/log
-.venv/bin/celery -A civicportal worker --beat --loglevel=info --concurrency=2 \
+.venv/bin/celery -A civicportal worker --beat --loglevel=info --concurrency=2 -Q emergency,celery \
   --schedule=var/celerybeat-schedule >var/log/worker.log 2>&1 &
 worker=$!
 trap 'kill $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM

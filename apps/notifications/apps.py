@@ -11,7 +11,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from apps.accounts.roles import Role, add_role_permissions
-        from apps.notifications import audiences, signals  # noqa: F401  (registers built-in segments)
+        from apps.notifications import audiences, line_linking, signals  # noqa: F401
         from apps.notifications.audiences import builtin  # noqa: F401
         from civicportal import sitemap
 
@@ -19,11 +19,13 @@ class NotificationsConfig(AppConfig):
             "notifications.view_message", "notifications.view_delivery", "notifications.view_webhookendpoint",
             "notifications.add_webhookendpoint", "notifications.change_webhookendpoint",
         ])
+        line_linking.connect_signals()
         post_save.connect(signals.subscribe_new_user, sender=settings.AUTH_USER_MODEL,
                           dispatch_uid="notifications.defaults")
         for entry in (
             sitemap.Entry("notifications:inbox", _("Inbox"), sitemap.SIGNED_IN),
             sitemap.Entry("notifications:settings", _("Notification settings"), sitemap.SIGNED_IN),
+            sitemap.Entry("notifications:line_link", _("Receive messages on LINE"), sitemap.SIGNED_IN),
             sitemap.Entry("notifications:compose", _("Send a message"), Role.CITY_STAFF),
             sitemap.Entry("notifications:sent_list", _("Sent messages"), Role.CITY_STAFF),
         ):

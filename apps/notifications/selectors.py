@@ -8,7 +8,7 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.accounts.selectors import roles_of
 from apps.notifications.choices import Channel, DeliveryStatus
-from apps.notifications.models import Delivery, Message
+from apps.notifications.models import Delivery, LineLink, Message, TopicSubscription
 
 STAFF_ROLES = {Role.CITY_STAFF, Role.SYSTEM_ADMIN}
 
@@ -77,3 +77,15 @@ def summarise(counts: dict[str, int]) -> dict[str, int]:
         "read": read,
         "failed": counts.get(DeliveryStatus.FAILED, 0),
     }
+
+
+def topics_of(user: User) -> list[str]:
+    return list(TopicSubscription.objects.filter(user=user).values_list("category", flat=True))
+
+
+def line_status(user: User) -> str:
+    """'not_linked', 'linked' or 'blocked' (linked, but the resident blocked the account)."""
+    link = LineLink.objects.filter(user=user).first()
+    if link is None:
+        return "not_linked"
+    return "linked" if link.following else "blocked"

@@ -23,6 +23,7 @@ urlpatterns = [
     path("push/key/", push.public_key, name="push_key"),
     path("push/subscribe/", push.subscribe, name="push_subscribe"),
     path("push/unsubscribe/", push.unsubscribe, name="push_unsubscribe"),
+    path("sw.js", push.service_worker, name="service_worker"),
     # Receipts from outside (tracking.py)
     path("t/c/<str:token>/", tracking.track_click, name="track_click"),
     path("t/o/<str:token>.gif", tracking.track_open, name="track_open"),

@@ -28,12 +28,15 @@ def resident_in(make_user, demo_map, point_in):
 
 
 @pytest.fixture
-def run_broadcast():
+def run_broadcast(django_capture_on_commit_callbacks):
     """Fan out and deliver in this process, chunk by chunk, as the worker would."""
 
     def run(message: Message, *, chunk_size: int = fanout.CHUNK_SIZE) -> list[tuple[str, list[int]]]:
         chunks: list[tuple[str, list[int]]] = []
-        fanout.fan_out(message.id, queue_chunk=lambda m, c, ids: chunks.append((c, ids)), chunk_size=chunk_size)
+        # Fan-out queues its chunks on commit; inside a test transaction that must be captured.
+        with django_capture_on_commit_callbacks(execute=True):
+            fanout.fan_out(message.id, queue_chunk=lambda m, c, ids: chunks.append((c, ids)),
+                           chunk_size=chunk_size)
         for channel, ids in chunks:
             fanout.deliver(message.id, channel, ids)
         return chunks

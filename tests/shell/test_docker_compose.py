@@ -19,8 +19,10 @@ def test_compose_file_is_valid_and_complete():
     assert result.returncode == 0, result.stderr
     config = yaml.safe_load(result.stdout)
     services = config["services"]
-    assert set(services) == {"web", "worker", "beat", "db", "redis"}
-    for name in ("web", "worker", "db", "redis"):
+    assert set(services) == {"web", "worker", "worker-emergency", "beat", "db", "redis"}
+    command = services["worker-emergency"]["command"]
+    assert "-Q emergency" in (command if isinstance(command, str) else " ".join(command))
+    for name in ("web", "worker", "worker-emergency", "db", "redis"):
         assert "healthcheck" in services[name], name
     assert services["web"]["environment"]["DEBUG"] == "0"
     assert services["web"]["environment"]["DATABASE_URL"].startswith("postgis://")

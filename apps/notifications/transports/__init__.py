@@ -8,6 +8,9 @@ from apps.notifications.transports.base import Outgoing, Result, Transport, Tran
 TRANSPORT_CLASSES = {
     Channel.INBOX: "apps.notifications.transports.inbox.InboxTransport",
     Channel.EMAIL: "apps.notifications.transports.email.EmailTransport",
+    Channel.WEBPUSH: "apps.notifications.transports.webpush.WebPushTransport",
+    Channel.SMS: "apps.notifications.transports.sms.SmsTransport",
+    Channel.LINE: "apps.notifications.transports.line.LineTransport",
 }
 
 

@@ -1,0 +1,229 @@
+"""Web Push (RFC 8030) with VAPID (RFC 8292) and aes128gcm payloads (RFC 8291), via pywebpush.
+
+Keys come from the environment (docs/configuration.md):
+
+- ``VAPID_PRIVATE_KEY``: the P-256 private key as py_vapid reads it, i.e. the raw 32-byte key in
+  base64url (``Vapid01().generate_keys()`` then the private value), a base64url DER key, or a PEM
+  key (``vapid --gen`` writes one; in an environment variable its newlines may be written ``\\n``).
+- ``VAPID_PUBLIC_KEY``: the matching public key as browsers need it for ``applicationServerKey``
+  (base64url of the 65-byte uncompressed point), or PEM. It must match the private key.
+- ``VAPID_SUBJECT``: ``mailto:`` or ``https://`` contact the push services can reach.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from django.conf import settings
+from django.urls import reverse
+from py_vapid import Vapid
+from pywebpush import WebPushException, webpush
+
+from apps.notifications.choices import Channel
+from apps.notifications.models import PushSubscription
+from apps.notifications.push_services import forget_push_subscription
+from apps.notifications.transports.base import Outgoing, Result, Transport, TransportError
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT_SECONDS = 10
+TTL_SECONDS = 86400
+EMERGENCY_TTL_SECONDS = 3600  # an emergency that arrives hours late only misleads
+# Push services must accept 4096 encrypted bytes; aes128gcm adds 103 bytes of header and tag.
+# The notification shows a few lines anyway, so a long body is cut rather than refused (413).
+MAX_PAYLOAD_BYTES = 3800
+EXPIRED = "subscription expired"
+
+
+class VapidConfigError(Exception):
+    """The VAPID settings are present but unusable (malformed, wrong curve, keys do not match)."""
+
+
+@dataclass(frozen=True)
+class VapidKeys:
+    signer: Vapid
+    application_server_key: str  # base64url, unpadded, as PushManager.subscribe wants it
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _b64url_decode(text: str) -> bytes:
+    text = text.strip().replace("+", "-").replace("/", "_").rstrip("=")
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _point(public_key: ec.EllipticCurvePublicKey) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_keys(private: str, public: str) -> VapidKeys:
+    private = private.strip().replace("\\n", "\n")
+    try:
+        if "-----BEGIN" in private:
+            key = serialization.load_pem_private_key(private.encode(), password=None)
+            signer = Vapid(private_key=key)
+        else:
+            signer = Vapid.from_string(private)
+    except Exception as exc:  # py_vapid and cryptography raise several kinds for bad input
+        raise VapidConfigError(f"VAPID_PRIVATE_KEY cannot be read: {exc}") from None
+    if not isinstance(signer.private_key, ec.EllipticCurvePrivateKey) or not isinstance(
+            signer.private_key.curve, ec.SECP256R1):
+        raise VapidConfigError("VAPID_PRIVATE_KEY must be a P-256 (prime256v1) key")
+
+    public = public.strip().replace("\\n", "\n")
+    try:
+        if "-----BEGIN" in public:
+            configured = _point(serialization.load_pem_public_key(public.encode()))
+        else:
+            configured = _point(ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), _b64url_decode(public)))
+    except Exception as exc:
+        raise VapidConfigError(f"VAPID_PUBLIC_KEY cannot be read: {exc}") from None
+    # Browsers subscribe with the public key; a mismatch would make every push fail with 403.
+    if configured != _point(signer.public_key):
+        raise VapidConfigError("VAPID_PUBLIC_KEY does not belong to VAPID_PRIVATE_KEY")
+    return VapidKeys(signer=signer, application_server_key=_b64url(configured))
+
+
+def is_configured() -> bool:
+    return bool(settings.VAPID_PUBLIC_KEY and settings.VAPID_PRIVATE_KEY and settings.VAPID_SUBJECT)
+
+
+def vapid_keys() -> VapidKeys:
+    """The parsed keys; raises VapidConfigError when they are unusable."""
+    return _load_keys(settings.VAPID_PRIVATE_KEY, settings.VAPID_PUBLIC_KEY)
+
+
+def application_server_key() -> str | None:
+    """What browsers subscribe with, or None when Web Push is off or misconfigured."""
+    if not is_configured():
+        return None
+    try:
+        return vapid_keys().application_server_key
+    except VapidConfigError:
+        logger.exception("Web Push is configured but its keys cannot be used")
+        return None
+
+
+def payload(message, item: Outgoing) -> str:
+    """The JSON the service worker shows; the body is cut to fit the push services' limit."""
+    url = item.link or f"{settings.SITE_URL}{reverse('notifications:detail', args=[message.id])}"
+    data = {"title": item.title, "body": item.body, "url": url, "tag": f"message-{message.id}"}
+
+    def encoded(body: str) -> str:
+        return json.dumps({**data, "body": body}, ensure_ascii=False)
+
+    if len(encoded(item.body).encode()) <= MAX_PAYLOAD_BYTES:
+        return encoded(item.body)
+    low, high = 0, len(item.body)  # the longest prefix that fits, with the ellipsis
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(encoded(item.body[:middle] + "…").encode()) <= MAX_PAYLOAD_BYTES:
+            low = middle
+        else:
+            high = middle - 1
+    return encoded(item.body[:low].rstrip() + "…")
+
+
+@dataclass
+class _Outcome:
+    accepted: bool = False
+    location: str = ""  # the push service's URL for the first accepted copy (for support)
+    temporary: str = ""  # the push service is struggling: retry the row later
+    refusals: list[str] | None = None
+
+    def refuse(self, reason: str) -> None:
+        self.refusals = [*(self.refusals or []), reason]
+
+
+class WebPushTransport(Transport):
+    """One encrypted POST per browser subscription; a row is sent when any browser accepted it."""
+
+    channel = Channel.WEBPUSH
+
+    def is_configured(self) -> bool:
+        return is_configured()
+
+    def addresses(self, user_ids: list[int]) -> dict[int, Any]:
+        subscriptions: dict[int, list[dict]] = defaultdict(list)
+        rows = (PushSubscription.objects.filter(user_id__in=user_ids).order_by("id")
+                .values("id", "user_id", "endpoint", "p256dh", "auth"))
+        for row in rows:
+            subscriptions[row["user_id"]].append({
+                "id": row["id"], "endpoint": row["endpoint"], "keys": {"p256dh": row["p256dh"], "auth": row["auth"]},
+            })
+        return dict(subscriptions)
+
+    def send(self, message, outgoing: list[Outgoing]) -> Iterator[list[Result]]:
+        try:
+            keys = vapid_keys()
+        except VapidConfigError as exc:
+            raise TransportError(str(exc), permanent=True) from exc
+        emergency = message.is_emergency
+        options = {
+            "ttl": EMERGENCY_TTL_SECONDS if emergency else TTL_SECONDS,
+            # The topic lets a push service replace a copy still waiting for an offline browser.
+            "headers": {"Urgency": "high" if emergency else "normal", "Topic": f"m{message.id}"},
+        }
+        with requests.Session() as session:
+            for item in outgoing:
+                data = payload(message, item)
+                outcome = _Outcome()
+                for subscription in item.address or []:
+                    self._push(subscription, data, keys, options, session, outcome)
+                if outcome.accepted:
+                    yield [Result(item.delivery_id, ok=True, delivered=True, provider_id=outcome.location)]
+                if outcome.temporary:
+                    # The rows not yet yielded go back to the queue and are retried with backoff.
+                    raise TransportError(outcome.temporary, permanent=False)
+                if not outcome.accepted:
+                    reasons = sorted(set(outcome.refusals or [EXPIRED]))
+                    yield [Result(item.delivery_id, ok=False, permanent=True, error="; ".join(reasons)[:300])]
+
+    def _push(self, subscription: dict, data: str, keys: VapidKeys, options: dict,
+              session: requests.Session, outcome: _Outcome) -> None:
+        try:
+            response = webpush(
+                subscription_info={"endpoint": subscription["endpoint"], "keys": dict(subscription["keys"])},
+                data=data,
+                vapid_private_key=keys.signer,
+                # A fresh dict each time: pywebpush writes the endpoint's origin into it as `aud`.
+                vapid_claims={"sub": settings.VAPID_SUBJECT},
+                ttl=options["ttl"],
+                headers=dict(options["headers"]),
+                timeout=TIMEOUT_SECONDS,
+                requests_session=session,
+            )
+        except WebPushException as exc:
+            status = exc.status_code
+            if status is None:  # refused before sending: the stored keys are unusable
+                outcome.refuse(f"invalid subscription: {exc.message}")
+            elif status in (404, 410):
+                # The browser unsubscribed or the subscription expired: it will never work again.
+                forget_push_subscription(subscription_id=subscription["id"])
+                outcome.refuse(EXPIRED)
+            elif status == 429 or status >= 500:
+                outcome.temporary = f"push service busy ({status})"
+            elif status in (401, 403):
+                outcome.refuse(f"push service refused our VAPID key ({status})")
+            else:
+                outcome.refuse(f"push service refused the message ({status})")
+        except requests.RequestException as exc:
+            outcome.temporary = f"push service unreachable: {type(exc).__name__}"
+        except ValueError as exc:  # a stored p256dh that is not a point on the curve
+            outcome.refuse(f"invalid subscription: {exc}")
+        else:
+            outcome.location = outcome.location or response.headers.get("Location", "")
+            outcome.accepted = True
