@@ -28,7 +28,7 @@ from apps.notifications.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from apps.notifications.views.sender import public_reason
+from apps.notifications.selectors import public_reason
 
 FIGURE_COLUMNS = {
     "total": _("Total"), "waiting": _("Waiting"), "sent": _("Sent"), "delivered": _("Delivered"), "read": _("Read"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.models import User
@@ -48,6 +50,23 @@ def sent_messages(user: User) -> QuerySet[Message]:
     return query.filter(created_by=user)
 
 
+# Failure reasons come from mail servers and APIs and may quote an address; whoever reads
+# them sees reasons and counts only, never whom they concern.
+_PERSONAL = [
+    (re.compile(r"[\w.!#$%&*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"), "[address]"),
+    (re.compile(r"https?://\S+"), "[endpoint]"),
+    (re.compile(r"\bU[0-9a-f]{32}\b"), "[LINE user]"),
+    (re.compile(r"\+?\d[\d -]{8,}\d"), "[number]"),
+]
+
+
+def public_reason(error: str) -> str:
+    """A failure reason with addresses, numbers and endpoints taken out."""
+    for pattern, replacement in _PERSONAL:
+        error = pattern.sub(replacement, error)
+    return error
+
+
 def delivery_counts(message: Message) -> dict:
     """Per channel and per segment: how many rows in each state (counts only, no names)."""
     by_channel: dict[str, dict[str, int]] = {}
@@ -56,10 +75,13 @@ def delivery_counts(message: Message) -> dict:
     by_segment: dict[str, dict[str, int]] = {}
     for row in message.deliveries.values("segment", "status").annotate(n=Count("id")).order_by():
         by_segment.setdefault(row["segment"], {})[row["status"]] = row["n"]
-    failures = list(
-        message.deliveries.filter(status=DeliveryStatus.FAILED).values("channel", "error")
-        .annotate(n=Count("id")).order_by("-n")[:20]
-    )
+    merged: dict[tuple[str, str], int] = {}
+    for row in (message.deliveries.filter(status=DeliveryStatus.FAILED).values("channel", "error")
+                .annotate(n=Count("id")).order_by("-n")[:200]):
+        key = (row["channel"], public_reason(row["error"]))
+        merged[key] = merged.get(key, 0) + row["n"]
+    failures = [{"channel": channel, "error": error, "n": n}
+                for (channel, error), n in sorted(merged.items(), key=lambda item: -item[1])[:20]]
     return {"channels": by_channel, "segments": by_segment, "failures": failures}
 
 

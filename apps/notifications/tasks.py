@@ -12,7 +12,7 @@ import uuid
 from celery import shared_task
 from django.conf import settings
 
-from apps.notifications import fanout, services, webhooks
+from apps.notifications import fanout, recovery, services, webhooks
 from apps.notifications.choices import Channel
 from apps.notifications.models import Message
 from apps.notifications.transports import TransportError
@@ -110,12 +110,12 @@ def send_due() -> int:
 
 @shared_task(name="notifications.release_deferred")
 def release_deferred() -> int:
-    return fanout.release_deferred(queue_chunk=queue_chunk)
+    return recovery.release_deferred(queue_chunk=queue_chunk)
 
 
 @shared_task(name="notifications.recover_stalled")
 def recover_stalled(older_than_seconds: int = 300) -> dict[str, int]:
-    return fanout.recover_stalled(
+    return recovery.recover_stalled(
         older_than=dt.timedelta(seconds=older_than_seconds),
         queue_chunk=queue_chunk,
         resend_claim=resend_claim,

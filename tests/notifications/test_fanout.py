@@ -81,17 +81,40 @@ def test_channel_switched_off_is_not_used(sender, resident_in, demo_map, run_bro
     assert list(Delivery.objects.values_list("channel", flat=True)) == [Channel.INBOX]
 
 
-def test_quiet_hours_defer_intrusive_channels_not_the_inbox(sender, resident_in, demo_map):
-    user = resident_in("01")
+def _quiet_now(user) -> None:
     now_tokyo = timezone.now().astimezone(fanout.TOKYO)
     start = (now_tokyo - dt.timedelta(hours=1)).time().replace(second=0, microsecond=0)
     end = (now_tokyo + dt.timedelta(hours=1)).time().replace(second=0, microsecond=0)
     services.update_preferences(user=user, quiet_start=start, quiet_end=end)
-    prefs = services.preferences_of(user)
-    until = fanout._in_quiet_hours(prefs, timezone.now())
-    assert until is not None and until > timezone.now()
-    emergency = Message(priority=Priority.EMERGENCY)
-    assert emergency.is_emergency  # emergency rows are never deferred (see _write_chunk)
+
+
+@pytest.mark.parametrize("priority", [Priority.NORMAL, Priority.EMERGENCY])
+def test_quiet_hours_hold_back_line_until_they_end_except_in_emergencies(sender, resident_in, demo_map, settings,
+                                                                         priority):
+    from apps.notifications import recovery
+    from apps.notifications.models import LineLink
+
+    settings.LINE_CHANNEL_ACCESS_TOKEN, settings.LINE_CHANNEL_SECRET = "token", "secret"
+    user = resident_in("01")
+    LineLink.objects.create(user=user, line_user_id="U" + "a" * 32)
+    _quiet_now(user)
+    message = publish(sender, district_audience(demo_map.districts["01"]), category="disaster", priority=priority)
+    queued: list[tuple[str, list[int]]] = []
+    fanout.fan_out(message.id, queue_chunk=lambda m, c, ids: queued.append((c, ids)))
+    line = Delivery.objects.get(recipient=user, channel=Channel.LINE)
+    inbox = Delivery.objects.get(recipient=user, channel=Channel.INBOX)
+    assert inbox.status == DeliveryStatus.DELIVERED  # the inbox never waits
+    if priority == Priority.EMERGENCY:
+        assert line.status == DeliveryStatus.QUEUED and (Channel.LINE, [user.id]) in queued
+        return
+    assert line.status == DeliveryStatus.DEFERRED and line.not_before > timezone.now()
+    assert Channel.LINE not in [channel for channel, _ids in queued]
+    released: list[tuple[str, list[int]]] = []
+    assert recovery.release_deferred(queue_chunk=lambda m, c, ids: released.append((c, ids))) == 0  # not yet
+    later = line.not_before + dt.timedelta(seconds=1)
+    assert recovery.release_deferred(queue_chunk=lambda m, c, ids: released.append((c, ids)), now=later) == 1
+    assert released == [(Channel.LINE, [user.id])]
+    assert Delivery.objects.get(id=line.id).status == DeliveryStatus.QUEUED
 
 
 def test_claims_make_a_second_delivery_task_a_no_op(sender, resident_in, demo_map, smtp_sink):

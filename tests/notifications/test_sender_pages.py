@@ -436,4 +436,4 @@ def test_failed_delivery_reasons_are_merged_without_addresses(staff_client, send
     assert Delivery.objects.filter(message=message, status=DeliveryStatus.FAILED).count() == 3
     failures = staff_client.get(reverse("notifications:sent_detail", args=[message.id])).context["failures"]
     assert [row["count"] for row in failures] == [3]
-    assert "[address]" in failures[0]["reason"]
+    assert "@" not in failures[0]["reason"] and "refused" in failures[0]["reason"]

@@ -14,7 +14,7 @@ from django.contrib.gis.measure import D
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Profile, User
 from apps.accounts.roles import Role
@@ -57,7 +57,7 @@ def _number(params: dict, key: str, low: float, high: float) -> float:
 
 register(SegmentKind(
     kind="everyone",
-    label=_lazy("Everyone"),
+    label=gettext_lazy("Everyone"),
     clean=lambda params: {},
     user_ids=lambda params: User.objects.filter(is_active=True).values("id"),
     may_use=city_staff,
@@ -74,7 +74,7 @@ def _names(model, ids: list[int]) -> str:
 
 register(SegmentKind(
     kind="district",
-    label=_lazy("Districts"),
+    label=gettext_lazy("Districts"),
     clean=lambda params: {"ids": _id_list(params, "ids", District)},
     user_ids=lambda params: Profile.objects.filter(district_id__in=params["ids"]).values("user_id"),
     may_use=city_staff,
@@ -92,7 +92,7 @@ def _school_district_user_ids(params: dict) -> QuerySet:
 
 register(SegmentKind(
     kind="school_district",
-    label=_lazy("School districts"),
+    label=gettext_lazy("School districts"),
     clean=lambda params: {"ids": _id_list(params, "ids", SchoolDistrict)},
     user_ids=_school_district_user_ids,
     may_use=city_staff,
@@ -119,7 +119,7 @@ def _clean_polygon(params: dict) -> dict:
 
 register(SegmentKind(
     kind="polygon",
-    label=_lazy("Drawn area"),
+    label=gettext_lazy("Drawn area"),
     clean=_clean_polygon,
     user_ids=lambda params: Profile.objects.filter(
         home_location__intersects=GEOSGeometry(json.dumps(params["geometry"]), srid=4326)
@@ -151,7 +151,7 @@ def _radius_user_ids(params: dict) -> QuerySet:
 
 register(SegmentKind(
     kind="radius",
-    label=_lazy("Around a point"),
+    label=gettext_lazy("Around a point"),
     clean=_clean_radius,
     user_ids=_radius_user_ids,
     may_use=city_staff,
@@ -201,7 +201,7 @@ def _describe_attribute(params: dict) -> str:
 
 register(SegmentKind(
     kind="attribute",
-    label=_lazy("Shared attributes"),
+    label=gettext_lazy("Shared attributes"),
     clean=_clean_attribute,
     user_ids=_attribute_user_ids,
     may_use=city_staff,
@@ -219,7 +219,7 @@ def _clean_topic(params: dict) -> dict:
 
 register(SegmentKind(
     kind="topic",
-    label=_lazy("Subscribers of a topic"),
+    label=gettext_lazy("Subscribers of a topic"),
     clean=_clean_topic,
     user_ids=lambda params: TopicSubscription.objects.filter(category=params["category"]).values("user_id"),
     may_use=city_staff,
@@ -242,7 +242,7 @@ def _clean_explicit(params: dict) -> dict:
 
 register(SegmentKind(
     kind="explicit",
-    label=_lazy("A list of people"),
+    label=gettext_lazy("A list of people"),
     clean=_clean_explicit,
     user_ids=lambda params: User.objects.filter(id__in=params["user_ids"]).values("id"),
     may_use=city_staff,

@@ -18,7 +18,8 @@ import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 import requests
@@ -143,9 +144,14 @@ class _Outcome:
     location: str = ""  # the push service's URL for the first accepted copy (for support)
     temporary: str = ""  # the push service is struggling: retry the row later
     refusals: list[str] | None = None
+    expired: list[int] = field(default_factory=list)  # subscriptions to forget
 
     def refuse(self, reason: str) -> None:
         self.refusals = [*(self.refusals or []), reason]
+
+
+# Pushes in flight at once per worker process.
+CONCURRENCY = 8
 
 
 class WebPushTransport(Transport):
@@ -177,20 +183,38 @@ class WebPushTransport(Transport):
             # The topic lets a push service replace a copy still waiting for an offline browser.
             "headers": {"Urgency": "high" if emergency else "normal", "Topic": f"m{message.id}"},
         }
-        with requests.Session() as session:
-            for item in outgoing:
-                data = payload(message, item)
-                outcome = _Outcome()
-                for subscription in item.address or []:
-                    self._push(subscription, data, keys, options, session, outcome)
-                if outcome.accepted:
-                    yield [Result(item.delivery_id, ok=True, delivered=True, provider_id=outcome.location)]
-                if outcome.temporary:
+        with requests.Session() as session, ThreadPoolExecutor(CONCURRENCY) as pool:
+            # Pushes wait mostly on the network: a few at a time, in windows. Only HTTP runs
+            # in the threads; everything that touches the database stays on this thread.
+            for start in range(0, len(outgoing), CONCURRENCY):
+                window = outgoing[start:start + CONCURRENCY]
+                outcomes = list(pool.map(
+                    lambda item: self._push_item(message, item, keys, options, session), window))
+                results, temporary = [], ""
+                for item, outcome in zip(window, outcomes, strict=True):
+                    for subscription_id in outcome.expired:
+                        forget_push_subscription(subscription_id=subscription_id)
+                    if outcome.accepted:
+                        results.append(Result(item.delivery_id, ok=True, delivered=True,
+                                              provider_id=outcome.location))
+                    elif outcome.temporary:
+                        temporary = outcome.temporary  # this row goes back to the queue
+                    else:
+                        reasons = sorted(set(outcome.refusals or [EXPIRED]))
+                        results.append(Result(item.delivery_id, ok=False, permanent=True,
+                                              error="; ".join(reasons)[:300]))
+                yield results
+                if temporary:
                     # The rows not yet yielded go back to the queue and are retried with backoff.
-                    raise TransportError(outcome.temporary, permanent=False)
-                if not outcome.accepted:
-                    reasons = sorted(set(outcome.refusals or [EXPIRED]))
-                    yield [Result(item.delivery_id, ok=False, permanent=True, error="; ".join(reasons)[:300])]
+                    raise TransportError(temporary, permanent=False)
+
+    def _push_item(self, message, item: Outgoing, keys: VapidKeys, options: dict,
+                   session: requests.Session) -> _Outcome:
+        data = payload(message, item)
+        outcome = _Outcome()
+        for subscription in item.address or []:
+            self._push(subscription, data, keys, options, session, outcome)
+        return outcome
 
     def _push(self, subscription: dict, data: str, keys: VapidKeys, options: dict,
               session: requests.Session, outcome: _Outcome) -> None:
@@ -212,7 +236,7 @@ class WebPushTransport(Transport):
                 outcome.refuse(f"invalid subscription: {exc.message}")
             elif status in (404, 410):
                 # The browser unsubscribed or the subscription expired: it will never work again.
-                forget_push_subscription(subscription_id=subscription["id"])
+                outcome.expired.append(subscription["id"])
                 outcome.refuse(EXPIRED)
             elif status == 429 or status >= 500:
                 outcome.temporary = f"push service busy ({status})"

@@ -11,7 +11,6 @@ everything again and nothing is kept in the session.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from functools import wraps
 
@@ -37,23 +36,6 @@ from apps.notifications.sender_forms import TOKYO, ComposeForm
 SENDER_ROLES = {Role.CITY_STAFF, Role.SYSTEM_ADMIN}
 PAGE_SIZE = 25
 CANCELLABLE = {MessageStatus.PENDING_APPROVAL, MessageStatus.SCHEDULED}
-
-# Failure reasons come from mail servers and APIs and may quote an address; the sender's
-# page shows reasons and counts only, never whom they concern.
-_PERSONAL = [
-    (re.compile(r"[\w.!#$%&*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+"), "[address]"),
-    (re.compile(r"https?://\S+"), "[endpoint]"),
-    (re.compile(r"\bU[0-9a-f]{32}\b"), "[LINE user]"),
-    (re.compile(r"\+?\d[\d -]{8,}\d"), "[number]"),
-]
-
-
-def public_reason(error: str) -> str:
-    """A failure reason with addresses, numbers and endpoints taken out."""
-    for pattern, replacement in _PERSONAL:
-        error = pattern.sub(replacement, error)
-    return error
-
 
 def _senders_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
@@ -197,7 +179,7 @@ def _failure_reasons(failures: list[dict], failed_per_channel: dict[str, int]) -
     """Reasons with their counts, merged once the personal parts are taken out."""
     merged: dict[tuple[str, str], int] = {}
     for row in failures:
-        key = (row["channel"], public_reason(row["error"] or ""))
+        key = (row["channel"], row["error"] or "")  # already cleaned by the selector
         merged[key] = merged.get(key, 0) + row["n"]
     # The selector lists the most common reasons only; the rest are counted together.
     for channel, failed in failed_per_channel.items():
