@@ -13,7 +13,9 @@ import threading
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.support.http import LoopbackServer
 
 MULTICAST_LIMIT = 500
 TEXT_LIMIT = 5000
@@ -152,15 +154,13 @@ def _handler(state: _State) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
-class LineStub:
+class LineStub(LoopbackServer):
     """The LINE Messaging API on localhost; see the module docstring."""
 
     def __init__(self, *, token: str = "test-token", host: str = "127.0.0.1") -> None:  # noqa: S107
         self._state = _State(token=token)
-        self._server = ThreadingHTTPServer((host, 0), _handler(self._state))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self.base_url = f"http://{host}:{self._server.server_address[1]}"
+        super().__init__(_handler(self._state), host)
+        self.base_url = self.http_origin
 
     @property
     def received(self) -> dict[str, list[str]]:
@@ -187,12 +187,3 @@ class LineStub:
         """
         with self._state.lock:
             self._state.failures.extend(_Failure(status, after_accepting) for _ in range(count))
-
-    def __enter__(self) -> LineStub:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)

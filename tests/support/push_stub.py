@@ -21,12 +21,14 @@ import os
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import http_ece
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
+
+from tests.support.http import LoopbackServer, send_reply
 
 MAX_BODY = 4096  # what RFC 8030 push services must accept, and Chrome's and Firefox's limit
 
@@ -60,7 +62,7 @@ class PushRequest:
     reason: str = ""
 
 
-class PushService:
+class PushService(LoopbackServer):
     def __init__(self, host: str = "127.0.0.1") -> None:
         self.host = host
         self._lock = threading.Lock()
@@ -71,13 +73,11 @@ class PushService:
         self._aliases: list[tuple[str, str]] = []  # (name prefix, subscription name)
         self._keep_records = True
         self._accepted = 0
-        self._server = ThreadingHTTPServer((host, 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(self._handler(), host)
 
     @property
     def origin(self) -> str:
-        return f"http://{self.host}:{self._server.server_address[1]}"
+        return self.http_origin
 
     # --- what a test controls ----------------------------------------------------------
 
@@ -195,25 +195,10 @@ class PushService:
                 with service._lock:
                     if service._keep_records:
                         service.requests.append(record)
-                reply = text.encode()
-                self.send_response(status)
-                if status == 201:
-                    self.send_header("Location", f"{service.origin}/message/{len(service.requests)}")
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
+                location = {"Location": f"{service.origin}/message/{len(service.requests)}"} if status == 201 else {}
+                send_reply(self, status, text.encode(), "text/plain", location)
 
             def log_message(self, format, *args):
                 pass
 
         return Handler
-
-    def __enter__(self) -> PushService:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)

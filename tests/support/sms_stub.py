@@ -15,14 +15,16 @@ from __future__ import annotations
 import json
 import re
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.support.http import LoopbackServer, send_reply
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 TEXT_LIMIT = 670  # UTF-16 code units in ten concatenated UCS-2 parts
 SENDER_LIMIT = 11  # alphanumeric sender ids
 
 
-class SmsGateway:
+class SmsGateway(LoopbackServer):
     def __init__(self, *, api_key: str, host: str = "127.0.0.1") -> None:
         self.api_key = api_key
         self.host = host
@@ -33,13 +35,11 @@ class SmsGateway:
         self.texts: dict[str, list[str]] = {}
         self.accepted: list[dict] = []
         self.replays = 0
-        self._server = ThreadingHTTPServer((host, 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(self._handler(), host)
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self._server.server_address[1]}/v1/messages"
+        return f"{self.http_origin}/v1/messages"
 
     def fail_next(self, status: int, times: int = 1) -> None:
         """Answer the next `times` requests with `status` before processing them (nothing is sent)."""
@@ -106,23 +106,9 @@ class SmsGateway:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 status, answer = gateway._handle(self.path, self.headers, body)
-                reply = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
+                send_reply(self, status, json.dumps(answer).encode(), "application/json")
 
             def log_message(self, format, *args):
                 pass
 
         return Handler
-
-    def __enter__(self) -> SmsGateway:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)

@@ -164,13 +164,16 @@ class Command(BaseCommand):
     def _population(self, recipients: int, push_base: str, keys: PushKeys) -> dict | str:
         existing = User.objects.filter(email__startswith=f"{PREFIX}-", email__endswith="@bench.invalid").count()
         if existing == recipients:
-            # Reuse, but point push subscriptions at this run's stub and keys.
+            # Reuse, but point push subscriptions at this run's stub and keys (one UPDATE).
+            from django.db.models import CharField, Value
+            from django.db.models.functions import Cast, Concat
+
             from apps.notifications.models import PushSubscription
 
-            for sub in PushSubscription.objects.filter(user__email__startswith=f"{PREFIX}-").iterator(chunk_size=5000):
-                sub.endpoint = f"{push_base}/push/{PREFIX}-{sub.user_id}"
-                sub.p256dh, sub.auth = keys.p256dh, keys.auth
-                sub.save(update_fields=["endpoint", "p256dh", "auth"])
+            PushSubscription.objects.filter(user__email__startswith=f"{PREFIX}-").update(
+                endpoint=Concat(Value(f"{push_base}/push/{PREFIX}-"), Cast("user_id", CharField())),
+                p256dh=keys.p256dh, auth=keys.auth,
+            )
             return "reused"
         if existing:
             raise CommandError(f"The database has {existing} bench residents, not {recipients}: use a fresh database.")
