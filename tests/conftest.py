@@ -90,11 +90,9 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def unused_tcp_port() -> int:
-    import socket
+    from tests.support.http import free_port
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    return free_port()
 
 
 @pytest.fixture

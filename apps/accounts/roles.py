@@ -17,11 +17,13 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("System administrator")
 
 
+# Roles that act for the city office (send city messages, see city figures).
+CITY_STAFF_ROLES = frozenset({Role.CITY_STAFF, Role.SYSTEM_ADMIN})
 # Roles whose holders may open the Django admin; the admin then shows only what the
 # role's group permissions allow.
-ADMIN_ROLES = frozenset({Role.CITY_STAFF, Role.SYSTEM_ADMIN})
+ADMIN_ROLES = CITY_STAFF_ROLES
 # Roles that see the staff dashboard.
-DASHBOARD_ROLES = frozenset({Role.CITY_STAFF, Role.SYSTEM_ADMIN})
+DASHBOARD_ROLES = CITY_STAFF_ROLES
 # Roles that only make sense for one thing (an association, a school).
 SCOPED_ROLES = frozenset({Role.ASSOCIATION_OFFICER, Role.SCHOOL_STAFF})
 

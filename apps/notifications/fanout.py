@@ -48,7 +48,6 @@ logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = settings.NOTIFICATION_CHUNK_SIZE
 TRACKING_SALT = "notifications.tracking"
-TOKYO = dt.timezone(dt.timedelta(hours=9))
 
 # Called after each committed chunk with (message, channel, recipient_ids); the tasks
 # module installs the function that queues a delivery task.
@@ -97,7 +96,7 @@ def _in_quiet_hours(prefs: ResidentPreferences | None, now: dt.datetime) -> dt.d
     """When the recipient's quiet hours end, if they are in them now; else None."""
     if prefs is None or prefs.quiet_start is None or prefs.quiet_end is None or prefs.quiet_start == prefs.quiet_end:
         return None
-    local = now.astimezone(TOKYO)
+    local = timezone.localtime(now)  # quiet hours are in the city's time (settings.TIME_ZONE)
     start, end, current = prefs.quiet_start, prefs.quiet_end, local.time()
     inside = start <= current < end if start < end else (current >= start or current < end)
     if not inside:

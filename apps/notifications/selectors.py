@@ -7,12 +7,12 @@ import re
 from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.accounts.roles import CITY_STAFF_ROLES
 from apps.accounts.selectors import roles_of
 from apps.notifications.choices import Channel, DeliveryStatus
 from apps.notifications.models import Delivery, LineLink, Message, TopicSubscription
 
-STAFF_ROLES = {Role.CITY_STAFF, Role.SYSTEM_ADMIN}
+STAFF_ROLES = CITY_STAFF_ROLES
 
 
 def inbox(user: User, *, category: str | None = None, search: str | None = None,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core import signing
@@ -33,7 +32,7 @@ from apps.notifications.audiences.builtin import MAX_RADIUS_METERS
 from apps.notifications.choices import Category, Priority
 from apps.notifications.models import ResidentPreferences
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+TOKYO = timezone.get_default_timezone()  # settings.TIME_ZONE, Asia/Tokyo
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 MAX_IMAGE_SIDE = 8000  # pixels; a small file can still unpack into a huge picture
 IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.accounts.roles import CITY_STAFF_ROLES
 from apps.accounts.selectors import profile_of, roles_of
 from apps.notifications.audiences import Audience, parse_audience
 from apps.notifications.audiences.registry import serialise
@@ -41,7 +41,7 @@ from apps.notifications.models import (
 LINE_TEXT_LIMIT = 5000
 TITLE_LIMIT = 120
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a"}
-STAFF_ROLES = {Role.CITY_STAFF, Role.SYSTEM_ADMIN}
+STAFF_ROLES = CITY_STAFF_ROLES
 
 
 @dataclass(frozen=True)

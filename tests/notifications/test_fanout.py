@@ -82,7 +82,7 @@ def test_channel_switched_off_is_not_used(sender, resident_in, demo_map, run_bro
 
 
 def _quiet_now(user) -> None:
-    now_tokyo = timezone.now().astimezone(fanout.TOKYO)
+    now_tokyo = timezone.localtime()
     start = (now_tokyo - dt.timedelta(hours=1)).time().replace(second=0, microsecond=0)
     end = (now_tokyo + dt.timedelta(hours=1)).time().replace(second=0, microsecond=0)
     services.update_preferences(user=user, quiet_start=start, quiet_end=end)

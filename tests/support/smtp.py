@@ -9,6 +9,8 @@ from email.message import Message as EmailMessage
 
 from aiosmtpd.controller import Controller
 
+from tests.support.http import free_port
+
 
 class _Collector:
     def __init__(self) -> None:
@@ -34,7 +36,7 @@ class SmtpSink:
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.collector = _Collector()
-        self.controller = Controller(self.collector, hostname=host, port=port or _free_port())
+        self.controller = Controller(self.collector, hostname=host, port=port or free_port())
         self.host = host
 
     @property
@@ -56,10 +58,3 @@ class SmtpSink:
     def __exit__(self, *exc) -> None:
         self.controller.stop()
 
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]

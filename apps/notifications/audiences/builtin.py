@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import Profile, User
-from apps.accounts.roles import Role
+from apps.accounts.roles import CITY_STAFF_ROLES
 from apps.accounts.selectors import roles_of
 from apps.geo.models import District, SchoolDistrict
 from apps.notifications.audiences.registry import SegmentKind, register
@@ -30,7 +30,7 @@ AGE_BANDS = {"0-19", "20-39", "40-64", "65-74", "75+"}
 
 
 def city_staff(user, params: dict) -> bool:
-    return bool(roles_of(user) & {Role.CITY_STAFF, Role.SYSTEM_ADMIN})
+    return bool(roles_of(user) & CITY_STAFF_ROLES)
 
 
 def _id_list(params: dict, key: str, model) -> list[int]:

@@ -26,14 +26,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role
+from apps.accounts.roles import CITY_STAFF_ROLES
 from apps.accounts.selectors import roles_of
 from apps.notifications import selectors, services
 from apps.notifications.choices import Category, Channel, MessageStatus, Priority
 from apps.notifications.models import Message
 from apps.notifications.sender_forms import TOKYO, ComposeForm
 
-SENDER_ROLES = {Role.CITY_STAFF, Role.SYSTEM_ADMIN}
+SENDER_ROLES = CITY_STAFF_ROLES
 PAGE_SIZE = 25
 CANCELLABLE = {MessageStatus.PENDING_APPROVAL, MessageStatus.SCHEDULED}
 

@@ -26,7 +26,6 @@ from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
 
-from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -59,14 +58,6 @@ class CountingSink:
         return "250 OK"
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def peak_rss_mb(pid: int) -> float:
     """VmHWM: the most resident memory the process ever had."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -90,8 +81,15 @@ class Command(BaseCommand):
             from civicportal.demo import DemoCity
 
             geo_demo.seed(DemoCity(debug=True, password=None))
-        from tests.support.line_stub import LineStub
-        from tests.support.push_stub import PushService
+        try:  # test tools: not in the production image
+            from aiosmtpd.controller import Controller
+
+            from tests.support.http import free_port
+            from tests.support.line_stub import LineStub
+            from tests.support.push_stub import PushService
+        except ImportError as exc:
+            raise CommandError(f"bench_broadcast needs the test tools ({exc.name}): "
+                               "pip install -r requirements-test.txt") from None
 
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
         sink = CountingSink()
