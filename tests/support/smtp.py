@@ -58,3 +58,23 @@ class SmtpSink:
     def __exit__(self, *exc) -> None:
         self.controller.stop()
 
+
+
+class CountingSink:
+    """The lightest SMTP handler that still speaks SMTP: it only counts (for benchmarks)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.bytes = 0
+        self.first_at: float | None = None
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        import time
+
+        with self.lock:
+            self.count += 1
+            self.bytes += len(envelope.content)
+            if self.first_at is None:
+                self.first_at = time.monotonic()
+        return "250 OK"

@@ -20,11 +20,11 @@ import platform
 import smtplib
 import subprocess
 import sys
-import threading
 import time
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -38,24 +38,11 @@ from apps.notifications.choices import Channel, DeliveryStatus, MessageStatus, P
 from apps.notifications.models import Delivery
 from apps.notifications.population import PushKeys, create_residents
 
+if TYPE_CHECKING:
+    from tests.support.smtp import CountingSink
+
 ROOT = Path(settings.BASE_DIR)
 PREFIX = "bench"
-
-
-class CountingSink:
-    """The lightest SMTP server that still speaks SMTP: it only counts what it accepts."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.first_at: float | None = None
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.count += 1
-            if self.first_at is None:
-                self.first_at = time.monotonic()
-        return "250 OK"
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -87,6 +74,7 @@ class Command(BaseCommand):
             from tests.support.http import free_port
             from tests.support.line_stub import LineStub
             from tests.support.push_stub import PushService
+            from tests.support.smtp import CountingSink
         except ImportError as exc:
             raise CommandError(f"bench_broadcast needs the test tools ({exc.name}): "
                                "pip install -r requirements-test.txt") from None
