@@ -27,6 +27,7 @@ LOCAL_APPS = [
     "apps.geo",
     "apps.accounts",
     "apps.notifications",
+    "apps.disastermap",
 ]
 
 INSTALLED_APPS = [

@@ -21,6 +21,7 @@ api_v1 = [
     path("me/", MeView.as_view(), name="me"),
     path("geo/lookup/", geo_api.lookup, name="geo-lookup"),
     path("notifications/", include("apps.notifications.api_urls")),
+    path("map/", include("apps.disastermap.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -34,6 +35,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("geo/", include("apps.geo.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("map/", include("apps.disastermap.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

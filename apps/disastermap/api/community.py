@@ -1,0 +1,3 @@
+"""community API."""
+
+urlpatterns: list = []

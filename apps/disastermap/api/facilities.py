@@ -1,0 +1,3 @@
+"""facilities API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""layers API."""
+
+urlpatterns: list = []

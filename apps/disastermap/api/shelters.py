@@ -1,0 +1,3 @@
+"""shelters API."""
+
+urlpatterns: list = []

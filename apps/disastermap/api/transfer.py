@@ -1,0 +1,3 @@
+"""transfer API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""community pages."""
+
+urlpatterns: list = []

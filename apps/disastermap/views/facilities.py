@@ -1,0 +1,3 @@
+"""facilities pages."""
+
+urlpatterns: list = []

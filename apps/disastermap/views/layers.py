@@ -1,0 +1,3 @@
+"""layers pages."""
+
+urlpatterns: list = []

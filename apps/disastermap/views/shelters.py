@@ -1,0 +1,3 @@
+"""shelters pages."""
+
+urlpatterns: list = []
