@@ -6,6 +6,7 @@ import pytest
 from django.contrib.gis.geos import Point
 
 from apps.disastermap.models import Facility, Genre, Shelter
+from tests.notifications.conftest import resident_in, run_broadcast, sender  # noqa: F401  (shared fixtures)
 
 
 @pytest.fixture

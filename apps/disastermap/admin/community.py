@@ -1,0 +1,1 @@
+"""Admin for the community part of the disaster map."""

@@ -1,0 +1,1 @@
+"""Admin for the core part of the disaster map."""

@@ -1,0 +1,1 @@
+"""Admin for the layers part of the disaster map."""

@@ -1,0 +1,1 @@
+"""Admin for the transfer part of the disaster map."""
