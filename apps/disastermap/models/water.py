@@ -1,5 +1,7 @@
 """River water level stations that report through the signed device API."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +39,10 @@ class WaterLevelStation(models.Model):
                                                      default=WaterStage.NORMAL)
     latest_level = models.DecimalField(_("latest level (m)"), max_digits=6, decimal_places=2, null=True, blank=True)
     latest_at = models.DateTimeField(_("latest reading"), null=True, blank=True)
+    stage_changed_at = models.DateTimeField(_("stage changed"), null=True, blank=True)
+    # The last warning sent to residents, so staff can see what went out and when.
+    last_warning_at = models.DateTimeField(_("last warning sent"), null=True, blank=True)
+    last_warning_message_id = models.PositiveBigIntegerField(_("last warning message"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("water level station")
@@ -45,6 +51,12 @@ class WaterLevelStation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.river} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        # Every station gets a secret when it is created, however it is created.
+        if not self.device_secret:
+            self.device_secret = secrets.token_hex(32)
+        super().save(*args, **kwargs)
 
     def thresholds(self) -> list[tuple[int, object]]:
         """(stage, level) for each threshold that is set, lowest stage first."""
@@ -58,6 +70,7 @@ class WaterLevelReading(models.Model):
                                 related_name="readings")
     measured_at = models.DateTimeField(_("measured at"))
     level = models.DecimalField(_("level (m)"), max_digits=6, decimal_places=2)
+    stage = models.PositiveSmallIntegerField(_("stage"), choices=WaterStage.choices, default=WaterStage.NORMAL)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     class Meta:
