@@ -48,7 +48,7 @@ class Shelter(Facility):
         return [hazard.value for hazard in Hazard if getattr(self, f"serves_{hazard.value}")]
 
     def hazard_labels(self) -> list[str]:
-        return [Hazard(value).label for value in self.hazards()]
+        return [str(Hazard(value).label) for value in self.hazards()]
 
     def types(self) -> list[str]:
         return [str(self._meta.get_field(name).verbose_name)
