@@ -46,3 +46,6 @@ register(SegmentKind(
     may_use=_may_use,
     describe=_describe,
 ))
+
+# Community map proposals: members tell editors, editors tell proposers.
+from apps.disastermap import community_audiences  # noqa: E402,F401
