@@ -323,6 +323,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several apps have a "status" or "category" choice; name each set so clients get stable types.
+    "ENUM_NAME_OVERRIDES": {
+        "ShelterStatusEnum": "apps.disastermap.choices.ShelterStatus",
+        "HazardEnum": "apps.disastermap.choices.Hazard",
+        "CommunityFeatureCategoryEnum": "apps.disastermap.choices.CommunityFeatureCategory",
+        "FeatureStatusEnum": "apps.disastermap.choices.FeatureStatus",
+        "IncidentKindEnum": "apps.disastermap.choices.IncidentKind",
+        "MessageCategoryEnum": "apps.notifications.choices.Category",
+        "MessageStatusEnum": "apps.notifications.choices.MessageStatus",
+    },
 }
 
 # --- Security ---------------------------------------------------------------------------

@@ -11,12 +11,14 @@ from django.test import Client, override_settings
 from apps.accounts.demo import PEOPLE
 from apps.accounts.models import Department, RoleGrant, User
 from apps.accounts.selectors import has_role
+from apps.disastermap.models import CommunityFeature, Facility, HazardZone, Shelter
 from apps.geo.models import City, District, SchoolDistrict
 from civicportal.management.commands.seed_demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-COUNTED = [City, District, SchoolDistrict, User, RoleGrant, Department, EmailAddress]
+COUNTED = [City, District, SchoolDistrict, User, RoleGrant, Department, EmailAddress,
+           Facility, Shelter, HazardZone, CommunityFeature]
 
 
 def counts() -> dict[str, int]:
@@ -48,6 +50,8 @@ def test_seeding_twice_changes_no_counts():
     assert first["User"] == len(PEOPLE)
     assert first["EmailAddress"] == len(PEOPLE)
     assert first["Department"] == 3
+    assert first["Shelter"] == 8
+    assert first["Facility"] > first["Shelter"]
 
 
 def test_each_demo_person_holds_their_role_with_a_verified_email():

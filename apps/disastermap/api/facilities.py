@@ -123,7 +123,7 @@ class FacilityBoxView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(tags=[TAG], parameters=[BBOX_PARAM, GENRE_PARAM], responses=GEOJSON_REPLY,
-                   summary="Facilities in a bounding box (GeoJSON)")
+                   summary="Facilities in a bounding box (GeoJSON)", operation_id="map_facilities_in_bbox")
     def get(self, request: Request):
         query = validated(BoxQuery, query_dict(request))
         return geojson_response(features_in_box(bbox=query["bbox"], genre_codes=query["genre"]))
