@@ -61,6 +61,16 @@
     }).catch(function () {});
   }
   function reload() { loadPoints(); loadZones(); }
+  // A click on the map chooses the point for the nearby search below it.
+  map.on("click", function (event) {
+    var lat = document.getElementById("id_lat"), lon = document.getElementById("id_lon");
+    if (!lat || !lon) { return; }
+    lat.value = event.latlng.lat.toFixed(6);
+    lon.value = event.latlng.lng.toFixed(6);
+    var details = lat.closest("details");
+    if (details) { details.open = true; }
+    L.popup().setLatLng(event.latlng).setContent(text(box.dataset.labelChosen)).openOn(map);
+  });
   map.on("moveend", reload);
   controls.addEventListener("change", reload);
   reload();
