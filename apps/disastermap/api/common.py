@@ -13,9 +13,11 @@ GEOJSON = "application/geo+json"
 MAX_BBOX_DEGREES = 1.0  # about 100 km: more than a city, less than a country
 
 
-def geojson_response(collection: dict[str, Any], *, cache_seconds: int = 0) -> HttpResponse:
-    """An RFC 7946 FeatureCollection with its own media type."""
-    response = HttpResponse(json.dumps(collection, ensure_ascii=False, separators=(",", ":")), content_type=GEOJSON)
+def geojson_response(collection: dict[str, Any] | str, *, cache_seconds: int = 0) -> HttpResponse:
+    """An RFC 7946 FeatureCollection (a dict, or JSON text already encoded) with its own media type."""
+    if not isinstance(collection, str):
+        collection = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
+    response = HttpResponse(collection, content_type=GEOJSON)
     if cache_seconds:
         response["Cache-Control"] = f"public, max-age={cache_seconds}"
     return response
