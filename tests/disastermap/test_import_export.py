@@ -272,7 +272,7 @@ def test_api_validates_its_fields(staff_api):
     assert set(response.json()["errors"]) == {"hazard", "level_field"}
     response = upload(staff_api, "public_facilities", "p.csv", sample("public_facilities.csv"), genre="casino")
     assert response.status_code == 400
-    assert "casino" in response.json()["errors"]["file"][0]
+    assert "casino" in response.json()["errors"]["genre"][0]
     assert not HazardZone.objects.exists() and not Facility.objects.exists()
 
 

@@ -89,9 +89,13 @@ class ImportRejected(ValidationError):
         super().__init__({field_name: messages})
 
 
+_OPTIONS = frozenset({"kind", "source", "encoding", "genre", "hazard", "level_field"})
+
+
 def reject_file(report: ImportReport, message: str, column: str = "file") -> ImportRejected:
     report.add_error(None, column, message)
-    return ImportRejected(report, field_name="file")
+    # An option that is wrong is that option's error; anything else is the file's.
+    return ImportRejected(report, field_name=column if column in _OPTIONS else "file")
 
 
 # --- reading the upload ----------------------------------------------------------------
