@@ -42,13 +42,15 @@ def _english(client):
 
 @pytest.fixture
 def people(make_user, resident_in) -> People:
-    return People(
+    made = People(
         editor=make_user("association_officer"),
         member=resident_in("01"),
         other_member=resident_in("01"),
         outsider=resident_in("02"),
         staff=make_user("city_staff"),
     )
+    # Fresh from the database, as a request would load them (no stale cached profile).
+    return People(**{role: User.objects.get(pk=user.pk) for role, user in vars(made).items()})
 
 
 @pytest.fixture

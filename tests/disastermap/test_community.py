@@ -1,4 +1,5 @@
 """Community disaster maps through the pages: drawing, proposals, decisions, privacy, notifications."""
+# ruff: noqa: F811  (fixtures imported from community_support are requested by name)
 
 from __future__ import annotations
 
@@ -353,8 +354,9 @@ def test_city_staff_create_a_map_and_name_its_editors(client, people, demo_map):
     client.force_login(people.member)
     assert client.get(url).status_code == 403
     client.force_login(people.staff)
-    bad = client.post(url, {"name": "新マップ", "association_name": "東山自治会", "district": demo_map.districts["06"].pk,
-                            "is_public": "on", "editor_emails": "nobody@example.jp"})
+    bad = client.post(url, {"name": "新マップ", "association_name": "東山自治会",
+                            "district": demo_map.districts["06"].pk, "is_public": "on",
+                            "editor_emails": "nobody@example.jp"})
     assert "No active account with the address: nobody@example.jp" in bad.content.decode()
     response = client.post(url, {"name": "新マップ", "association_name": "東山自治会",
                                  "district": demo_map.districts["06"].pk, "is_public": "on",

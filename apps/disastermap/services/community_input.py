@@ -43,9 +43,9 @@ def _check_position(position: object) -> Coordinate:
     if lon is None or lat is None:
         raise ValidationError({"geometry": _("Coordinates must be numbers.")})
     if not -90 <= lat <= 90:
-        raise ValidationError({"geometry": _("Latitude %(lat)s is out of range (-90 to 90).") % {"lat": lat}})
+        raise ValidationError({"geometry": _("Latitude %(lat)s is out of range (-90 to 90).") % {"lat": f"{lat:g}"}})
     if not -180 <= lon <= 180:
-        raise ValidationError({"geometry": _("Longitude %(lon)s is out of range (-180 to 180).") % {"lon": lon}})
+        raise ValidationError({"geometry": _("Longitude %(lon)s is out of range (-180 to 180).") % {"lon": f"{lon:g}"}})
     return lon, lat
 
 
