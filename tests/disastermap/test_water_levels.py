@@ -155,7 +155,7 @@ def test_implausible_readings_are_400_naming_the_field(station, payload, field):
 
 
 def test_a_body_that_is_not_json_is_400(station):
-    body, headers = device.build_request(secret=station.device_secret, readings=[{}])
+    _body, headers = device.build_request(secret=station.device_secret, readings=[{}])
     bad = b"level=1.5"
     headers["X-Civicportal-Signature"] = device.sign(station.device_secret, headers["X-Civicportal-Timestamp"], bad)
     response = APIClient().post(reverse("api:map-station-readings", kwargs={"code": station.code}), data=bad,

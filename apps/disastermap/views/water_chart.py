@@ -7,6 +7,7 @@ to it carries the same data for screen readers.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 
 from django.utils import timezone
@@ -18,6 +19,7 @@ from apps.disastermap.models import WaterLevelReading, WaterLevelStation
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 60, 470, 20, 250  # the plot area; threshold labels go right of it
 HOURS = 24
+NICE_STEPS = (0.1, 0.2, 0.25, 0.5, 1, 2, 5, 10, 20, 50)
 # Presentation attributes, not style attributes: allowed by the CSP and kept in print.
 STAGE_COLOURS = {1: "#0b5394", 2: "#8a6d00", 3: "#c62828", 4: "#6a1b9a"}
 
@@ -40,8 +42,9 @@ def level_chart(station: WaterLevelStation, readings: list[WaterLevelReading]) -
     thresholds = [(stage, float(level)) for stage, level in station.thresholds()]
     values = levels + [level for _stage, level in thresholds]
     lo, hi = min(values), max(values)
-    pad = max((hi - lo) * 0.1, 0.25)
-    lo, hi = lo - pad, hi + pad
+    pad = max((hi - lo) * 0.05, 0.1)
+    step = next(s for s in NICE_STEPS if (hi - lo + 2 * pad) / s <= 6)
+    lo, hi = math.floor((lo - pad) / step) * step, math.ceil((hi + pad) / step) * step
 
     def x(moment: dt.datetime) -> float:
         return round(_scale((moment - start).total_seconds(), 0, HOURS * 3600, LEFT, RIGHT), 1)
@@ -50,7 +53,7 @@ def level_chart(station: WaterLevelStation, readings: list[WaterLevelReading]) -
         return round(_scale(level, lo, hi, BOTTOM, TOP), 1)
 
     points = [(x(r.measured_at), y(float(r.level))) for r in readings]
-    y_ticks = [{"y": y(lo + (hi - lo) * i / 4), "label": f"{lo + (hi - lo) * i / 4:.2f}"} for i in range(5)]
+    y_ticks = [{"y": y(lo + step * i), "label": f"{lo + step * i:.2f}"} for i in range(round((hi - lo) / step) + 1)]
     x_ticks = []
     for i in range(5):
         moment = start + dt.timedelta(hours=6 * i)
