@@ -195,15 +195,16 @@ def _scale_bar(projection: Projection, paper: Paper) -> tuple[str, int]:
 
 
 def _north_arrow(paper: Paper) -> str:
-    x, y = paper.width - 60.0, 40.0
+    x, y = paper.width - 60.0, 24.0
     return (
         f'<g class="north-arrow"><title>{escape(_("North"))}</title>'
-        f'<circle cx="{x}" cy="{y + 40}" r="38" fill="#ffffff" fill-opacity="0.9" stroke="#000000" stroke-width="1"/>'
-        f'<path d="M{x} {y + 10} L{x + 14} {y + 62} L{x} {y + 52} Z" fill="#000000"/>'
-        f'<path d="M{x} {y + 10} L{x - 14} {y + 62} L{x} {y + 52} Z" fill="#ffffff" stroke="#000000" '
-        f'stroke-width="2"/>'
-        f'<text x="{x}" y="{y + 4}" font-family="{FONT}" font-size="24" font-weight="bold" '
-        f'text-anchor="middle">N</text></g>'
+        f'<rect x="{x - 40}" y="{y - 6}" width="80" height="106" rx="8" fill="#ffffff" fill-opacity="0.9" '
+        f'stroke="#000000" stroke-width="1"/>'
+        f'<text x="{x}" y="{y + 22}" font-family="{FONT}" font-size="26" font-weight="bold" '
+        f'text-anchor="middle">N</text>'
+        f'<path d="M{x} {y + 32} L{x + 16} {y + 92} L{x} {y + 80} Z" fill="#000000"/>'
+        f'<path d="M{x} {y + 32} L{x - 16} {y + 92} L{x} {y + 80} Z" fill="#ffffff" stroke="#000000" '
+        f'stroke-width="2"/></g>'
     )
 
 
