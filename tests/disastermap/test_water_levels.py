@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -280,7 +280,7 @@ def test_two_devices_posting_at_once_warn_exactly_once(make_station):
                 minutes=minutes_ago), level=Decimal("3.40"))
             results.append(result.warning_message_id)
         finally:
-            close_old_connections()
+            connection.close()  # this thread's own connection; the test database is dropped after
 
     threads = [threading.Thread(target=report, args=(m,)) for m in (2, 3)]
     for thread in threads:
