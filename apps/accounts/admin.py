@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdminMixin
 
-from apps.accounts.models import Department, Profile, RoleGrant, User
+from apps.accounts.models import AuditEntry, Department, Profile, RoleGrant, User
 from apps.accounts.roles import Role
 from apps.accounts.services import grant_role, revoke_role
 
@@ -104,3 +104,25 @@ class RoleGrantAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for grant in queryset:
             self.delete_model(request, grant)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the audit log is evidence, so nobody edits or deletes it here."""
+
+    list_display = ["at", "user", "action", "object_type", "object_id", "detail"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["user__email", "detail"]
+    date_hierarchy = "at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -145,3 +145,29 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()}"
+
+
+class AuditEntry(models.Model):
+    """Who read or changed personal data (a child's gate log, a list of vulnerable people) and when.
+
+    Written by `apps.accounts.services.audit`; never edited. Feature apps name the object by
+    content type and id so this floor needs to know none of them.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,
+                             related_name="+")
+    action = models.CharField(_("action"), max_length=60)
+    object_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Department, Language, Profile, RoleGrant, User
+from apps.accounts.models import AuditEntry, Department, Language, Profile, RoleGrant, User
 from apps.accounts.roles import ADMIN_ROLES, SCOPED_ROLES, Role, role_permissions
 from apps.accounts.selectors import forget_roles
 from apps.geo.models import District
@@ -155,3 +155,12 @@ def _check_point(point: Point) -> None:
         point.transform(4326)
     if not (-180 <= point.x <= 180 and -90 <= point.y <= 90):
         raise ValidationError({"home_location": _("Longitude must be -180 to 180 and latitude -90 to 90.")})
+
+
+def audit(*, user: User, action: str, obj: Model | None = None, detail: str = "") -> None:
+    """Record a read or change of personal data in the audit log."""
+    AuditEntry.objects.create(
+        user=user, action=action[:60], detail=detail[:300],
+        object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=obj.pk if obj is not None else None,
+    )

@@ -49,7 +49,8 @@ def test_genre_and_accessibility_filters(make_facility):
 def test_hidden_facilities_never_show(make_facility, client):
     make_facility("aed", lon=LON, lat=LAT, name="secret depot", is_public=False)
     assert nearby(point=make_point(lat=LAT, lon=LON), radius_m=500) == []
-    response = client.get(reverse("api:map-facilities"), {"bbox": f"{LON - 0.01},{LAT - 0.01},{LON + 0.01},{LAT + 0.01}"})
+    box = f"{LON - 0.01},{LAT - 0.01},{LON + 0.01},{LAT + 0.01}"
+    response = client.get(reverse("api:map-facilities"), {"bbox": box})
     assert response.json()["features"] == []
 
 
