@@ -28,6 +28,7 @@ LOCAL_APPS = [
     "apps.accounts",
     "apps.notifications",
     "apps.disastermap",
+    "apps.childwatch",
 ]
 
 INSTALLED_APPS = [

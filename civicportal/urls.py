@@ -22,6 +22,7 @@ api_v1 = [
     path("geo/lookup/", geo_api.lookup, name="geo-lookup"),
     path("notifications/", include("apps.notifications.api_urls")),
     path("map/", include("apps.disastermap.api_urls")),
+    path("childwatch/", include("apps.childwatch.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -36,6 +37,7 @@ urlpatterns = [
     path("geo/", include("apps.geo.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("map/", include("apps.disastermap.urls")),
+    path("school/", include("apps.childwatch.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -90,10 +90,25 @@ def _check_times(errors: dict, scheduled_at: dt.datetime | None, expires_at: dt.
         errors["expires_at"] = _("The expiry must be after the sending time.")
 
 
+SYSTEM_SENDER_EMAIL = "system@civicportal.invalid"
+
+
+def system_sender() -> User:
+    """The account machine-originated messages (a gate reader, a river gauge) are recorded under.
+
+    It cannot sign in: no usable password and inactive.
+    """
+    user, created = User.objects.get_or_create(email=SYSTEM_SENDER_EMAIL, defaults={"is_active": False})
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
 @transaction.atomic
 def publish(
     *,
-    sender: User,
+    sender: User | None,
     title: str,
     body: str,
     category: str,
@@ -107,7 +122,11 @@ def publish(
     scheduled_at: dt.datetime | None = None,
     expires_at: dt.datetime | None = None,
 ) -> Message:
-    """Store a message and start sending it (or wait for approval or its time). Returns at once."""
+    """Store a message and start sending it (or wait for approval or its time). Returns at once.
+
+    `sender=None` is for services acting on their own (never for a person's request): the
+    audience is not checked against a sender and `organisation` must be given.
+    """
     errors: dict[str, str] = {}
     title = _clean_text(errors, "title", title, TITLE_LIMIT)
     body = _clean_text(errors, "body", body, LINE_TEXT_LIMIT)
@@ -149,9 +168,16 @@ def publish(
     if errors:
         raise ValidationError(errors)
 
-    organisation = organisation or organisation_of(sender)
-    if not parsed.may_be_used_by(sender):
-        raise PermissionDenied(_("You may not send to this audience."))
+    if sender is None:
+        # A service sending on its own (gate passages): it has already decided who may be told,
+        # and says in whose name.
+        if organisation is None:
+            raise ValueError("A message without a sender needs an organisation.")
+        sender = system_sender()
+    else:
+        organisation = organisation or organisation_of(sender)
+        if not parsed.may_be_used_by(sender):
+            raise PermissionDenied(_("You may not send to this audience."))
 
     needs_approval = parsed.organisation_wide()
     if needs_approval:

@@ -1,0 +1,3 @@
+"""absences API."""
+
+urlpatterns: list = []

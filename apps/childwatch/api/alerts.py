@@ -1,0 +1,3 @@
+"""alerts API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""guardians API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""staff API."""
+
+urlpatterns: list = []

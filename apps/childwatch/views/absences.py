@@ -1,0 +1,3 @@
+"""absences pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""alerts pages."""
+
+urlpatterns: list = []

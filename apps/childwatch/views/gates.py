@@ -1,0 +1,3 @@
+"""gates pages."""
+
+urlpatterns: list = []

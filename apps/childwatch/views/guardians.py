@@ -1,0 +1,3 @@
+"""guardians pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""staff pages."""
+
+urlpatterns: list = []
