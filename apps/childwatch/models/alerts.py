@@ -18,8 +18,10 @@ class SchoolAlert(models.Model):
     school_class = models.ForeignKey(SchoolClass, verbose_name=_("class"), on_delete=models.SET_NULL, null=True,
                                      blank=True, related_name="+")
     children = models.ManyToManyField(Child, verbose_name=_("children"), blank=True, related_name="+")
+    # Set in the same transaction as the row: the alert is stored first so that the message can
+    # link to the alert's own page (see services.alerts.send_alert). Never empty once committed.
     message = models.OneToOneField("notifications.Message", verbose_name=_("message"), on_delete=models.PROTECT,
-                                   related_name="school_alert")
+                                   related_name="school_alert", null=True)
     replies_allowed = models.BooleanField(_("guardians may reply"), default=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT,
                                 related_name="+")
@@ -31,7 +33,7 @@ class SchoolAlert(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return self.message.title
+        return self.message.title if self.message_id else f"#{self.pk}"
 
 
 class AlertReply(models.Model):
