@@ -114,7 +114,7 @@ _BOX_SQL = """
 SELECT json_build_object('type', 'FeatureCollection', 'features', coalesce(json_agg(json_build_object(
     'type', 'Feature', 'id', t.id,
     'geometry', json_build_object('type', 'Point', 'coordinates',
-                                  json_build_array(round(t.x::numeric, 7), round(t.y::numeric, 7))),
+                                  json_build_array(round(t.x::numeric, 7)::float8, round(t.y::numeric, 7)::float8)),
     'properties', json_build_object('name', t.name, 'genre', t.code, 'address', t.address, 'status', t.status)
 ) ORDER BY t.id), '[]'::json))::text
 FROM (
