@@ -111,14 +111,27 @@ def _clean_children(params: dict) -> dict:
         raise ValidationError(_("Some of these children do not exist."))
     if len(schools) != 1:
         raise ValidationError(_("Choose children of one school."))
-    return {"children": sorted(set(ids)), "school": schools.pop()}
+    cleaned = {"children": sorted(set(ids)), "school": schools.pop()}
+    # Gate passages go only to guardians who consented to gate notices (set by the gate service).
+    if params.get("consenting") is not None:
+        if not isinstance(params["consenting"], bool):
+            raise ValidationError(_("“consenting” must be true or false."))
+        if params["consenting"]:
+            cleaned["consenting"] = True
+    return cleaned
+
+
+def _children_guardians(params: dict) -> QuerySet:
+    if params.get("consenting"):
+        return _guardians(pk__in=params["children"]).filter(passage_consent_at__isnull=False)
+    return _guardians(pk__in=params["children"])
 
 
 register(SegmentKind(
     kind="child_guardians",
     label=gettext_lazy("Guardians of chosen children"),
     clean=_clean_children,
-    user_ids=lambda params: _guardians(pk__in=params["children"]),
+    user_ids=_children_guardians,
     may_use=_staff_of(),
     describe=lambda params: _("Guardians of %(n)d children") % {"n": len(params["children"])},
 ))
