@@ -163,6 +163,8 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-send-due": {"task": "notifications.send_due", "schedule": 30.0},
     "notifications-release-deferred": {"task": "notifications.release_deferred", "schedule": 60.0},
     "notifications-recover-stalled": {"task": "notifications.recover_stalled", "schedule": 120.0},
+    # Child watch: gate passages older than each school's retention (default 90 days), once a day.
+    "childwatch-purge-old-passages": {"task": "childwatch.purge_old_passages", "schedule": 24 * 60 * 60.0},
 }
 
 # --- Notifications ----------------------------------------------------------------------
