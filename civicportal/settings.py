@@ -27,6 +27,7 @@ LOCAL_APPS = [
     "apps.geo",
     "apps.accounts",
     "apps.notifications",
+    "apps.neighbourhood",
     "apps.disastermap",
     "apps.childwatch",
 ]

@@ -1,0 +1,3 @@
+"""associations API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""events API."""
+
+urlpatterns: list = []

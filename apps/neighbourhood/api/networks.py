@@ -1,0 +1,3 @@
+"""networks API."""
+
+urlpatterns: list = []

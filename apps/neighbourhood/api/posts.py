@@ -1,0 +1,3 @@
+"""posts API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""safety API."""
+
+urlpatterns: list = []

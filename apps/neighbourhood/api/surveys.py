@@ -1,0 +1,3 @@
+"""surveys API."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""associations pages."""
+
+urlpatterns: list = []

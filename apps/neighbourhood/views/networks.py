@@ -1,0 +1,3 @@
+"""networks pages."""
+
+urlpatterns: list = []

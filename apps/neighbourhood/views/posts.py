@@ -1,0 +1,3 @@
+"""posts pages."""
+
+urlpatterns: list = []

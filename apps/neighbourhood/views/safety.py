@@ -1,0 +1,3 @@
+"""safety pages."""
+
+urlpatterns: list = []
