@@ -111,3 +111,14 @@ def line_status(user: User) -> str:
     if link is None:
         return "not_linked"
     return "linked" if link.following else "blocked"
+
+
+def status_counts_by_message(message_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Rows per status for several messages in one query (a page listing many posts)."""
+    counts: dict[int, dict[str, int]] = {}
+    if not message_ids:
+        return counts
+    for row in (Delivery.objects.filter(message_id__in=message_ids).values("message_id", "status")
+                .annotate(n=Count("id")).order_by()):
+        counts.setdefault(row["message_id"], {})[row["status"]] = row["n"]
+    return counts

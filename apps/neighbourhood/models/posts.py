@@ -1,6 +1,7 @@
 """Bulletins and circulars (回覧板) with attachments and per-member read confirmation."""
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,9 @@ class Bulletin(models.Model):
     published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
     moderation_note = models.CharField(_("reason (hidden or deleted)"), max_length=200, blank=True)
     message_id = models.PositiveBigIntegerField(_("notification message"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    reminded_at = models.DateTimeField(_("last reminder to the unread"), null=True, blank=True)
+    reminder_message_id = models.PositiveBigIntegerField(_("last reminder message"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bulletin")
@@ -40,10 +44,15 @@ class Bulletin(models.Model):
         return self.title
 
 
+def private_storage() -> FileSystemStorage:
+    """Attachments live outside MEDIA_ROOT with no URL: only a view that checks visibility serves them."""
+    return FileSystemStorage(location=settings.DATA_DIR / "private", base_url=None)
+
+
 class Attachment(models.Model):
     bulletin = models.ForeignKey(Bulletin, verbose_name=_("bulletin"), on_delete=models.CASCADE,
                                  related_name="attachments")
-    file = models.FileField(_("file"), upload_to="neighbourhood/%Y/%m/")
+    file = models.FileField(_("file"), upload_to="neighbourhood/bulletins/%Y/%m/", storage=private_storage)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=60)
     size = models.PositiveIntegerField(_("size (bytes)"))
