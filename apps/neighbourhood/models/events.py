@@ -31,6 +31,8 @@ class Event(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     sequence = models.PositiveIntegerField(_("revision"), default=0, help_text=_("iCalendar SEQUENCE."))
     message_id = models.PositiveBigIntegerField(_("notification message"), null=True, blank=True)
+    # Cancelled events stay in the feed with STATUS:CANCELLED so calendars drop them.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("event")
@@ -56,3 +58,18 @@ class RSVP(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_answer_display()}"
+
+
+class EventFeedKey(models.Model):
+    """The generation of a member's private calendar feed token; bumping it revokes old links."""
+
+    membership = models.OneToOneField("neighbourhood.Membership", verbose_name=_("membership"),
+                                      on_delete=models.CASCADE, related_name="event_feed_key")
+    generation = models.PositiveIntegerField(_("generation"), default=0)
+
+    class Meta:
+        verbose_name = _("calendar feed key")
+        verbose_name_plural = _("calendar feed keys")
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}#{self.generation}"
