@@ -336,6 +336,9 @@ SPECTACULAR_SETTINGS = {
         "IncidentKindEnum": "apps.disastermap.choices.IncidentKind",
         "MessageCategoryEnum": "apps.notifications.choices.Category",
         "MessageStatusEnum": "apps.notifications.choices.MessageStatus",
+        "PriorityEnum": "apps.notifications.choices.Priority",
+        "AlertCategoryEnum": "apps.childwatch.choices.AlertCategory",
+        "AlertPriorityEnum": "apps.childwatch.services.alerts.ALERT_PRIORITY_CHOICES",
     },
 }
 

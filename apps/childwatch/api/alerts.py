@@ -40,7 +40,7 @@ class AlertInput(StrictSerializer):
     children = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False,
                                      max_length=services.MAX_CHILDREN)
     category = serializers.ChoiceField(choices=AlertCategory.choices)
-    priority = serializers.ChoiceField(choices=services.ALERT_PRIORITIES, default="normal")
+    priority = serializers.ChoiceField(choices=services.ALERT_PRIORITY_CHOICES, default="normal")
     title = serializers.CharField(max_length=TITLE_LIMIT)
     body = serializers.CharField(max_length=LINE_TEXT_LIMIT)
     title_en = serializers.CharField(max_length=TITLE_LIMIT, required=False, allow_blank=True, default="")

@@ -26,6 +26,7 @@ from apps.notifications.services import LINE_TEXT_LIMIT, TITLE_LIMIT, Organisati
 
 # Schools send normal, high or emergency; emergency ignores quiet hours and topic choices.
 ALERT_PRIORITIES = (Priority.NORMAL, Priority.HIGH, Priority.EMERGENCY)
+ALERT_PRIORITY_CHOICES = [(p.value, p.label) for p in ALERT_PRIORITIES]
 MAX_CHILDREN = 2000  # as the child_guardians audience kind
 
 # publish() names some fields its own way; the form and API use these names.
