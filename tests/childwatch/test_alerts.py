@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from apps.accounts.models import AuditEntry
+from apps.accounts.roles import Role
+from apps.accounts.services import grant_role
 from apps.childwatch.choices import AlertCategory, AlertScope, ReplyChoice
-from apps.childwatch.models import AlertReply, SchoolAlert
+from apps.childwatch.models import AlertReply, School, SchoolAlert
 from apps.childwatch.services.alerts import send_alert
 from apps.notifications.choices import Category, Channel, OrganisationKind, Priority
 from apps.notifications.models import Delivery, Message
@@ -228,8 +231,6 @@ def test_compose_errors_name_the_field(client, school, classes, make_staff):
 
 
 def test_nothing_is_stored_when_publishing_fails(school, classes, make_staff):
-    from django.core.exceptions import ValidationError
-
     # Fits the body limit, but not LINE's limit with the title and link: publish refuses it.
     with pytest.raises(ValidationError) as exc:
         _send(make_staff(school), school, school_class_id=classes["c11"].pk, body="あ" * 4990)
@@ -246,3 +247,21 @@ def test_admin_shows_alerts_read_only(client, school, classes, make_staff, make_
     change = client.get(reverse("admin:childwatch_schoolalert_change", args=[alert.pk]))
     assert change.status_code == 200 and "不審者情報" in change.content.decode()
     assert client.get(reverse("admin:childwatch_schoolalert_add")).status_code == 403
+
+
+def test_staff_of_two_schools_choose_the_school_and_see_only_their_children(
+        client, school, other_school, classes, make_staff, make_class, make_child, demo_map):
+    third = School.objects.create(code="kita-es", name="桜川市立北小学校")
+    make_child(make_class(third, 1, "1組"), "みらい")
+    both = make_staff(school)
+    grant_role(user=both, role=Role.SCHOOL_STAFF, scope=other_school)
+    client.force_login(both)
+    text = client.get(reverse("childwatch:alert_new")).content.decode()
+    assert 'name="school"' in text and "桜川市立港小学校" in text
+    assert "そら" in text and "はなこ" in text and "みらい" not in text
+    # The other school chosen, but a class of the first: refused on the class field.
+    page = client.post(reverse("childwatch:alert_new"), {
+        "school": other_school.pk, "scope": "class", "school_class": classes["c11"].pk, "category": "general",
+        "priority": "normal", "title": "t", "body": "b", "action": "send"})
+    assert page.status_code == 200 and 'href="#id_school_class"' in page.content.decode()
+    assert not SchoolAlert.objects.exists()
