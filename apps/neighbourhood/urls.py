@@ -11,4 +11,5 @@ urlpatterns = [
     *networks.urlpatterns,
     *surveys.urlpatterns,
     *safety.urlpatterns,
+    *posts.home_urlpatterns,  # `<slug>/` catches every single segment: keep it last
 ]
