@@ -16,6 +16,9 @@ class NeighbourhoodConfig(AppConfig):
         add_role_permissions(Role.CITY_STAFF, [
             "neighbourhood.view_association", "neighbourhood.add_association", "neighbourhood.change_association",
             "neighbourhood.view_network", "neighbourhood.add_network", "neighbourhood.change_network",
+            # The network's members are set up with it (the members inline).
+            "neighbourhood.view_networkmember", "neighbourhood.add_networkmember",
+            "neighbourhood.change_networkmember", "neighbourhood.delete_networkmember",
             "neighbourhood.view_moderationreport",
         ])
         for entry in (

@@ -108,3 +108,6 @@ register(SegmentKind(
     may_use=_network_owner,
     describe=lambda params: _("Network members"),
 ))
+
+# The single person a membership decision concerns (kept in its own module).
+from apps.neighbourhood import audiences_membership  # noqa: E402,F401
