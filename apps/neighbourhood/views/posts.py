@@ -33,7 +33,7 @@ from apps.neighbourhood.services import conversation
 from apps.neighbourhood.services import posts as services
 from apps.neighbourhood.services.rules import rules_for
 
-FIELD = "disastermap/core/_field.html"
+FIELD = "neighbourhood/posts/_field.html"
 
 
 def _officer_post(request: HttpRequest, slug: str, bulletin_id: int) -> tuple[Association, Bulletin]:
@@ -49,6 +49,11 @@ def _to_detail(bulletin: Bulletin) -> HttpResponse:
     return redirect("neighbourhood:bulletin_detail", slug=bulletin.association.slug, bulletin_id=bulletin.pk)
 
 
+def _may_post(association: Association, viewer: selectors.Viewer) -> bool:
+    # The page's offer only; rules.check_posting decides for real when the post comes in.
+    return viewer.is_officer or (viewer.is_member and rules_for(association=association).members_may_post)
+
+
 # --- home -----------------------------------------------------------------------------------
 
 @require_GET
@@ -56,8 +61,8 @@ def association_home(request: HttpRequest, slug: str) -> HttpResponse:
     association = selectors.association_for(request.user, slug)
     context = selectors.home(request.user, association, page=request.GET.get("page"))
     viewer = context["viewer"]
-    may_post = viewer.is_officer or (viewer.is_member and rules_for(association=association).members_may_post)
-    return render(request, "neighbourhood/home.html", {**context, "association": association, "may_post": may_post})
+    return render(request, "neighbourhood/home.html", {**context, "association": association,
+                                                       "may_post": _may_post(association, viewer)})
 
 
 # --- posting --------------------------------------------------------------------------------
@@ -67,7 +72,7 @@ def association_home(request: HttpRequest, slug: str) -> HttpResponse:
 def bulletin_new(request: HttpRequest, slug: str) -> HttpResponse:
     association = selectors.association_for(request.user, slug)
     viewer = selectors.viewer_of(request.user, association)
-    if not viewer.is_member:
+    if not _may_post(association, viewer):
         raise PermissionDenied
     form = BulletinForm(request.POST or None, request.FILES or None, officer=viewer.is_officer)
     if request.method == "POST" and form.is_valid():
