@@ -339,6 +339,8 @@ SPECTACULAR_SETTINGS = {
         "PriorityEnum": "apps.notifications.choices.Priority",
         "AlertCategoryEnum": "apps.childwatch.choices.AlertCategory",
         "AlertPriorityEnum": "apps.childwatch.services.alerts.ALERT_PRIORITY_CHOICES",
+        "AbsenceKindEnum": "apps.childwatch.choices.AbsenceKind",
+        "AbsenceReasonEnum": "apps.childwatch.choices.AbsenceReason",
     },
 }
 

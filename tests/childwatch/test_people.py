@@ -317,3 +317,30 @@ def test_staff_register_and_deactivate_volunteers(client, school, make_staff, ma
     client.post(reverse("childwatch:volunteer_active", args=[volunteer.pk]), {"active": "0"})
     volunteer.refresh_from_db()
     assert volunteer.is_active is False
+
+
+# --- the demo -------------------------------------------------------------------------------------------
+
+def test_demo_is_idempotent_and_usable(client, demo_map):
+    from apps.accounts import demo as accounts_demo
+    from apps.childwatch import demo
+    from apps.childwatch.models import AbsenceReport, GateReader, ICTag, School
+
+    accounts_demo.seed(demo_map)
+    demo.seed(demo_map)
+    first = [model.objects.count() for model in (School, SchoolClass, Child, Guardianship, GateReader, ICTag,
+                                                 AbsenceReport, ServicePlan)]
+    demo.seed(demo_map)
+    again = [model.objects.count() for model in (School, SchoolClass, Child, Guardianship, GateReader, ICTag,
+                                                 AbsenceReport, ServicePlan)]
+
+    assert first == again == [1, 1, 3, 1, 1, 1, 1, 1]
+    school = School.objects.get()
+    assert school.name == "桜川市立中央小学校" and school.school_district.code == "E1" and school.pta_approved_on
+    assert GateReader.objects.get().code == "seimon" and any("Child watch" in note for note in demo_map.notes)
+
+    client.force_login(demo_map.users["resident"])
+    assert "山田 はなこ" in client.get(reverse("childwatch:guardian_home")).content.decode()
+    client.force_login(demo_map.users["school_staff"])
+    day = client.get(reverse("childwatch:absence_day"))
+    assert [r.child.given_name for r in day.context["listing"].reports] == ["はなこ"]

@@ -8,7 +8,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -25,6 +25,7 @@ from apps.notifications.api.common import StrictSerializer, error_responses, val
 TAG = "child watch: absences"
 
 
+@extend_schema_serializer(component_name="ChildwatchAbsence")
 class AbsenceSerializer(serializers.ModelSerializer):
     child_name = serializers.CharField(source="child.full_name")
     school_class = serializers.SerializerMethodField()
@@ -38,6 +39,7 @@ class AbsenceSerializer(serializers.ModelSerializer):
         return str(report.child.school_class) if report.child.school_class else None
 
 
+@extend_schema_serializer(component_name="ChildwatchAbsenceInput")
 class AbsenceInput(StrictSerializer):
     child = serializers.IntegerField(min_value=1)
     date = serializers.DateField(help_text="Today or a school day up to 30 days ahead")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -18,6 +18,7 @@ from apps.notifications.api.common import StrictSerializer, error_responses, val
 TAG = "child watch: guardians"
 
 
+@extend_schema_serializer(component_name="ChildwatchMyChild")
 class MyChildSerializer(serializers.Serializer):
     """One of my children, as my (active) guardianship sees them."""
 
@@ -39,6 +40,7 @@ class MyChildSerializer(serializers.Serializer):
         return link.passage_consent_at is not None
 
 
+@extend_schema_serializer(component_name="ChildwatchConsentInput")
 class ConsentInput(StrictSerializer):
     consent = serializers.BooleanField(help_text="true to consent to gate notices, false to withdraw")
 

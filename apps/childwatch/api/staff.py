@@ -7,7 +7,7 @@ API never tells a non-staff caller whether an e-mail address has an account.
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -22,12 +22,14 @@ from apps.notifications.api.common import StrictSerializer, error_responses, val
 TAG = "child watch: school desk"
 
 
+@extend_schema_serializer(component_name="ChildwatchLinkInput")
 class LinkInput(StrictSerializer):
     child = serializers.IntegerField(min_value=1)
     email = serializers.EmailField(help_text="Exactly the guardian's sign-up address")
     relationship = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
 
+@extend_schema_serializer(component_name="ChildwatchGuardianship")
 class GuardianshipSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="guardian.email")
     linked_by = serializers.EmailField(source="verified_by.email", allow_null=True, default=None)

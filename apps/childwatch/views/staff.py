@@ -22,6 +22,8 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.roles import Role
+from apps.accounts.selectors import roles_of
 from apps.accounts.services import audit
 from apps.childwatch.forms_people import (
     ChildForm,
@@ -103,6 +105,9 @@ def _school_or_pick(request: HttpRequest, page: str) -> School | HttpResponse:
 
 @private
 def staff_home(request: HttpRequest) -> HttpResponse:
+    if not selectors.staff_schools(request.user).exists() and Role.SCHOOL_STAFF in roles_of(request.user):
+        # The role without a school yet (e.g. a new teacher): say what to do instead of refusing.
+        return render(request, "childwatch/people/no_school.html")
     school = _school_or_pick(request, "childwatch:staff_home")
     if isinstance(school, HttpResponse):
         return school
