@@ -109,13 +109,13 @@ def test_rsvp_closes_when_event_starts(association, officer, member):
     response = api(member).put(reverse("api:neighbourhood-event-rsvp", args=[association.slug, event.pk]),
                                {"answer": "yes"}, format="json")
     assert response.status_code == 400 and "answer" in response.json()["errors"]
-    page = Client_post(member, reverse("neighbourhood:event_detail", args=[association.slug, event.pk]),
-                       {"answer": "yes", "guests": 0})
+    page = post_as(member, reverse("neighbourhood:event_detail", args=[association.slug, event.pk]),
+                   {"answer": "yes", "guests": 0})
     assert page.status_code == 400
     assert not RSVP.objects.exists()
 
 
-def Client_post(user, url, data):  # noqa: N802 - a tiny helper for page posts
+def post_as(user, url, data):
     from django.test import Client
 
     client = Client()
