@@ -202,3 +202,28 @@ def test_event_form_takes_japan_time(client, association, officer):
         "latitude": "34.6"})
     assert bad.status_code == 200
     assert bad.context["form"].has_error("ends_at") and bad.context["form"].has_error("longitude")
+
+
+def test_event_comments_reactions_and_reports(client, association, other_association, officer, member,
+                                              make_member):
+    from apps.neighbourhood.models import Comment, ModerationReport, Reaction
+
+    event = make_event(association, officer)
+    client.force_login(member)
+    base = [association.slug, event.pk]
+    assert client.post(reverse("neighbourhood:event_comment", args=base), {"body": "参加します"}).status_code == 302
+    assert client.post(reverse("neighbourhood:event_react", args=base), {"kind": "thanks"}).status_code == 302
+    assert client.post(reverse("neighbourhood:event_report", args=base), {"reason": "日付が違う"}).status_code == 302
+    assert Comment.objects.get().body == "参加します" and Reaction.objects.count() == 1
+    assert ModerationReport.objects.get().association == association
+    assert "参加します" in client.get(reverse("neighbourhood:event_detail", args=base)).content.decode()
+    # Officers close comments; members cannot.
+    assert client.post(reverse("neighbourhood:event_comments_closed", args=base), {"closed": "1"}).status_code == 403
+    client.force_login(officer)
+    client.post(reverse("neighbourhood:event_comments_closed", args=base), {"closed": "1"})
+    client.force_login(member)
+    assert client.post(reverse("neighbourhood:event_comment", args=base), {"body": "もう一件"}).status_code == 400
+    # An outsider cannot even find the event to comment on.
+    client.force_login(make_member(other_association))
+    assert client.post(reverse("neighbourhood:event_comment", args=base), {"body": "x"}).status_code == 404
+    assert Comment.objects.count() == 1

@@ -251,3 +251,11 @@ def membership_for_token(association: Association, token: str) -> Membership | N
     key = getattr(membership, "event_feed_key", None)
     generation = key.generation if key else 0
     return membership if payload.get("g") == generation else None
+
+
+def set_comments_closed(*, user: User, event: Event, closed: bool) -> Event:
+    if not is_officer(user, event.association_id):
+        raise PermissionDenied(_("Only the association's officers can close comments."))
+    event.comments_closed = bool(closed)
+    event.save(update_fields=["comments_closed", "updated_at"])
+    return event

@@ -18,9 +18,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.neighbourhood import ical
 from apps.neighbourhood.choices import PostStatus
 from apps.neighbourhood.forms_events import EventForm, RSVPForm
+from apps.neighbourhood.forms_posts import CommentForm, ReportForm
 from apps.neighbourhood.models import Association, Event
 from apps.neighbourhood.permissions import is_officer, membership_of
+from apps.neighbourhood.selectors import conversation as talk
 from apps.neighbourhood.selectors import events as selectors
+from apps.neighbourhood.services import conversation
 from apps.neighbourhood.services import events as services
 
 
@@ -98,7 +101,7 @@ def event_edit(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
 
 
 def _detail(request: HttpRequest, association: Association, event: Event, form: RSVPForm | None = None,
-            status: int = 200) -> HttpResponse:
+            status: int = 200, comment_form: CommentForm | None = None) -> HttpResponse:
     user = request.user
     officer = is_officer(user, association)
     mine = selectors.my_rsvp(user, event)
@@ -110,6 +113,8 @@ def _detail(request: HttpRequest, association: Association, event: Event, form: 
         "may_manage": user.is_authenticated and services.may_manage(user, event),
         "rsvp_open": selectors.rsvp_open(event), "counts": selectors.rsvp_counts(event),
         "attendees": selectors.attendees(event) if officer else None,
+        "comments": talk.comments_on(event), "reactions": talk.reactions_on(event, user),
+        "comment_form": comment_form or CommentForm(),
     }, status=status)
 
 
@@ -170,6 +175,74 @@ def event_feed_revoke(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("neighbourhood:event_list", slug=slug)
 
 
+# --- comments, reactions, reports (the shared conversation services) -----------------------
+
+def _to_detail(event: Event) -> HttpResponse:
+    return redirect("neighbourhood:event_detail", slug=event.association.slug, event_id=event.pk)
+
+
+@login_required
+@require_POST
+def event_comment(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
+    association = selectors.association_by_slug(slug)
+    event = selectors.event_for(request.user, association, event_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            conversation.add_comment(user=request.user, target=event, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Your comment was added."))
+            return _to_detail(event)
+    return _detail(request, association, event, comment_form=form, status=400)
+
+
+@login_required
+@require_POST
+def event_react(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
+    association = selectors.association_by_slug(slug)
+    event = selectors.event_for(request.user, association, event_id)
+    try:
+        conversation.react(user=request.user, target=event, kind=request.POST.get("kind", ""),
+                           remove=request.POST.get("remove") == "1")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _to_detail(event)
+
+
+@login_required
+@require_POST
+def event_comments_closed(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
+    association = selectors.association_by_slug(slug)
+    event = selectors.event_for(request.user, association, event_id)
+    services.set_comments_closed(user=request.user, event=event, closed=request.POST.get("closed") == "1")
+    return _to_detail(event)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_report(request: HttpRequest, slug: str, event_id: int, comment_id: int | None = None) -> HttpResponse:
+    association = selectors.association_by_slug(slug)
+    event = selectors.event_for(request.user, association, event_id)
+    target = event
+    if comment_id is not None:
+        target = talk.comments_on(event).filter(pk=comment_id).first()
+        if target is None:
+            raise Http404
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            conversation.report(user=request.user, target=target, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Thank you. The officers will look at your report."))
+            return _to_detail(event)
+    return render(request, "neighbourhood/events/report.html", {"association": association, "event": event,
+                                                                "form": form}, status=400 if form.is_bound else 200)
+
+
 # --- iCalendar -----------------------------------------------------------------------------
 
 def _ics(request: HttpRequest, events, *, name: str, filename: str) -> HttpResponse:
@@ -219,5 +292,11 @@ urlpatterns = [
     path("<slug:slug>/events/<int:event_id>/edit/", event_edit, name="event_edit"),
     path("<slug:slug>/events/<int:event_id>/cancel/", event_cancel, name="event_cancel"),
     path("<slug:slug>/events/<int:event_id>/approve/", event_approve, name="event_approve"),
+    path("<slug:slug>/events/<int:event_id>/comments/", event_comment, name="event_comment"),
+    path("<slug:slug>/events/<int:event_id>/react/", event_react, name="event_react"),
+    path("<slug:slug>/events/<int:event_id>/comments-closed/", event_comments_closed, name="event_comments_closed"),
+    path("<slug:slug>/events/<int:event_id>/report/", event_report, name="event_report"),
+    path("<slug:slug>/events/<int:event_id>/comments/<int:comment_id>/report/", event_report,
+         name="event_comment_report"),
     path("<slug:slug>/events/<str:token>.ics", event_feed_private, name="event_feed_private"),
 ]
