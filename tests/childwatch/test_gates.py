@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import json
 import time
 
 import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -174,3 +179,20 @@ def test_a_posted_passage_ends_as_a_sent_inbox_delivery_through_a_real_worker(ce
     delivery = Delivery.objects.get(message_id=message_id, channel=Channel.INBOX)
     assert delivery.sent_at is not None
     assert Delivery.objects.filter(message_id=message_id).exclude(recipient=guardian).count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_bench_gate_runs_a_tiny_rush_or_refuses_without_postgres_and_redis(demo_map):
+    out = io.StringIO()
+    arguments = ["bench_gate", "--events", "20", "--rate", "20", "--children", "30", "--workers", "1"]
+    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL.startswith("redis"):
+        with pytest.raises(CommandError, match="PostgreSQL"):
+            call_command(*arguments, stdout=out)
+        assert not GatePassage.objects.exists()
+        return
+    call_command(*arguments, stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["events_posted"] == 20 and result["http_status"] == {"200": 20}
+    assert result["stored"] == result["notified"] == 20
+    assert result["latency_s"]["p50"] is not None and result["target"]["p95_s"] == 3.0
+    assert GatePassage.objects.filter(child__school__code="bench-gate-es").count() == 20

@@ -16,8 +16,8 @@ from apps.accounts.services import audit
 from apps.childwatch.choices import Direction
 from apps.childwatch.models import Child, GatePassage, GateReader, School, UnknownTagEvent
 from apps.childwatch.permissions import AnyUser, is_guardian_of, is_school_staff, staff_school_ids
-from apps.notifications.choices import DONE_STATUSES
-from apps.notifications.models import Delivery
+from apps.notifications.choices import DONE_STATUSES, DeliveryStatus, MessageStatus
+from apps.notifications.models import Delivery, Message
 
 GUARDIAN_DAYS = 30
 STAFF_DAYS = 90
@@ -121,3 +121,11 @@ def first_sent_at(message_ids: list[int]) -> dict[int, dt.datetime]:
     rows = (Delivery.objects.filter(message_id__in=message_ids, status__in=DONE_STATUSES)
             .values("message_id").annotate(first=Min("sent_at")))
     return {row["message_id"]: row["first"] for row in rows if row["first"] is not None}
+
+
+def bench_all_finished(message_ids: list[int]) -> bool:
+    """True once every message has been fanned out and none of its deliveries is still waiting."""
+    if Message.objects.filter(id__in=message_ids).exclude(status=MessageStatus.SENT).exists():
+        return False
+    return not Delivery.objects.filter(message_id__in=message_ids, status__in=[
+        DeliveryStatus.QUEUED, DeliveryStatus.SENDING]).exists()

@@ -34,6 +34,8 @@ from apps.notifications.services import Organisation, publish
 MAX_BATCH = 500
 ID_LIMIT = 64
 FUTURE_TOLERANCE = dt.timedelta(minutes=5)
+# "Last seen" is for staff checking a reader is alive: one write per few seconds is enough in a rush.
+LAST_SEEN_STEP = dt.timedelta(seconds=5)
 TOKYO = ZoneInfo("Asia/Tokyo")
 EVENT_FIELDS = ("event_id", "tag", "direction", "at")
 
@@ -154,11 +156,12 @@ def _consenting_children(child_ids: set[int]) -> set[int]:
 
 
 def _known_event_ids(reader: GateReader, event_ids: list[str]) -> set[str]:
-    known = set(GatePassage.objects.filter(reader=reader, reader_event_id__in=event_ids)
-                .values_list("reader_event_id", flat=True))
-    known |= set(UnknownTagEvent.objects.filter(reader=reader, reader_event_id__in=event_ids)
-                 .values_list("reader_event_id", flat=True))
-    return known
+    if not event_ids:
+        return set()
+    passages = GatePassage.objects.filter(reader=reader, reader_event_id__in=event_ids).values_list("reader_event_id")
+    unknown = UnknownTagEvent.objects.filter(reader=reader, reader_event_id__in=event_ids).values_list(
+        "reader_event_id")
+    return {row[0] for row in passages.union(unknown)}
 
 
 def _unknown_reason(tag: ICTag | None, reader: GateReader) -> str | None:
@@ -182,8 +185,9 @@ def record_events(*, reader: GateReader, events: list) -> list[EventResult]:
     if not isinstance(events, list) or not 1 <= len(events) <= MAX_BATCH:
         raise ValidationError({"events": _("Send a list of 1 to %(n)d events.") % {"n": MAX_BATCH}})
     now = timezone.now()
-    GateReader.objects.filter(pk=reader.pk).update(last_seen_at=now)
-    reader.last_seen_at = now
+    if reader.last_seen_at is None or now - reader.last_seen_at > LAST_SEEN_STEP:
+        GateReader.objects.filter(pk=reader.pk).update(last_seen_at=now)
+        reader.last_seen_at = now
     school = reader.school
     max_age = dt.timedelta(days=school.passage_retention_days)
 
