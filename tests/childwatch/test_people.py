@@ -49,6 +49,7 @@ def test_staff_desk_shows_classes_counts_and_links(client, school, make_staff, m
     assert (counts.classes, counts.children, counts.guardians) == (1, 2, 1)
     assert counts.consenting_children == 1 and counts.children_without_guardian == 1
     assert reverse("childwatch:absence_day") in page
+    assert f'{reverse("childwatch:alert_list")}?school={school.pk}' in page  # the other desks, by name
     assert response["Cache-Control"].count("no-store") == 1
 
 
@@ -140,8 +141,9 @@ def test_clerk_finds_then_links_a_guardian_who_then_sees_the_child(client, schoo
     assert AuditEntry.objects.filter(user=clerk, action="childwatch.link_guardian").exists()
 
     client.force_login(parent)
-    home = client.get(reverse("childwatch:guardian_home"))
-    assert "桜川 はなこ" in home.content.decode() and school.name in home.content.decode()
+    home = client.get(reverse("childwatch:guardian_home")).content.decode()
+    assert "桜川 はなこ" in home and school.name in home
+    assert reverse("childwatch:child_passages", args=[child.pk]) in home and reverse("notifications:inbox") in home
 
 
 def test_linking_an_unknown_email_names_the_field(client, school, make_staff, make_class, make_child):
