@@ -341,6 +341,8 @@ SPECTACULAR_SETTINGS = {
         "AlertPriorityEnum": "apps.childwatch.services.alerts.ALERT_PRIORITY_CHOICES",
         "AbsenceKindEnum": "apps.childwatch.choices.AbsenceKind",
         "AbsenceReasonEnum": "apps.childwatch.choices.AbsenceReason",
+        "SurveyQuestionKindEnum": "apps.neighbourhood.choices.QuestionKind",
+        "PostStatusEnum": "apps.neighbourhood.choices.PostStatus",
     },
 }
 

@@ -27,12 +27,12 @@ from apps.notifications.api.common import AwareDateTimeField, StrictSerializer, 
 TAG = "neighbourhood: events"
 
 
-class LocationSerializer(StrictSerializer):
+class EventLocationSerializer(StrictSerializer):
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lon = serializers.FloatField(min_value=-180, max_value=180)
 
 
-class EventSerializer(serializers.ModelSerializer):
+class AssociationEventSerializer(serializers.ModelSerializer):
     location = serializers.SerializerMethodField()
     cancelled = serializers.SerializerMethodField()
     counts = serializers.SerializerMethodField()
@@ -58,20 +58,20 @@ class EventSerializer(serializers.ModelSerializer):
         return {"answer": mine.answer, "guests": mine.guests} if mine else None
 
 
-class EventInputSerializer(StrictSerializer):
+class AssociationEventInputSerializer(StrictSerializer):
     title = serializers.CharField(max_length=services.TITLE_LIMIT)
     description = serializers.CharField(max_length=services.DESCRIPTION_LIMIT, required=False, allow_blank=True,
                                         default="")
     starts_at = AwareDateTimeField()
     ends_at = AwareDateTimeField()
     place = serializers.CharField(max_length=services.PLACE_LIMIT, required=False, allow_blank=True, default="")
-    location = LocationSerializer(required=False, allow_null=True, default=None)
+    location = EventLocationSerializer(required=False, allow_null=True, default=None)
     capacity = serializers.IntegerField(min_value=1, max_value=services.MAX_CAPACITY, required=False,
                                         allow_null=True, default=None)
     visibility = serializers.ChoiceField(choices=Visibility.choices, required=False, default=Visibility.MEMBERS)
 
 
-class EventPatchSerializer(EventInputSerializer):
+class AssociationEventPatchSerializer(AssociationEventInputSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
@@ -79,18 +79,18 @@ class EventPatchSerializer(EventInputSerializer):
             field.default = serializers.empty
 
 
-class RSVPInputSerializer(StrictSerializer):
+class EventRSVPInputSerializer(StrictSerializer):
     answer = serializers.ChoiceField(choices=RSVPAnswer.choices)
     guests = serializers.IntegerField(min_value=0, max_value=services.MAX_GUESTS, required=False, default=0)
 
 
-class RSVPSerializer(serializers.Serializer):
+class EventRSVPSerializer(serializers.Serializer):
     answer = serializers.CharField()
     guests = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
 
 
-class AttendeeSerializer(serializers.Serializer):
+class EventAttendeeSerializer(serializers.Serializer):
     user_id = serializers.IntegerField()
     name = serializers.CharField()
     answer = serializers.CharField()
@@ -98,9 +98,9 @@ class AttendeeSerializer(serializers.Serializer):
     answered_at = serializers.DateTimeField()
 
 
-class AttendeesSerializer(serializers.Serializer):
+class EventAttendeesSerializer(serializers.Serializer):
     counts = serializers.DictField()
-    attendees = AttendeeSerializer(many=True)
+    attendees = EventAttendeeSerializer(many=True)
 
 
 def _service_fields(data: dict) -> dict:
@@ -119,40 +119,44 @@ class EventList(APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
     @extend_schema(tags=[TAG], summary="Events of an association you may see",
-                   responses={200: EventSerializer(many=True), 404: OpenApiResponse(description="No such association")})
+                   responses={200: AssociationEventSerializer(many=True),
+                              404: OpenApiResponse(description="No such association")})
     def get(self, request: Request, slug: str) -> Response:
         association = selectors.association_by_slug(slug)
         events = selectors.visible_events(request.user, association).order_by("starts_at")
-        return Response(EventSerializer(events, many=True, context={"request": request}).data)
+        return Response(AssociationEventSerializer(events, many=True, context={"request": request}).data)
 
     @extend_schema(tags=[TAG], summary="Add an event (officers, or members if the posting rules allow)",
-                   request=EventInputSerializer, responses={201: EventSerializer, **error_responses(400, 403, 404)})
+                   request=AssociationEventInputSerializer,
+                   responses={201: AssociationEventSerializer, **error_responses(400, 403, 404)})
     def post(self, request: Request, slug: str) -> Response:
         association = selectors.association_by_slug(slug)
         if membership_of(request.user, association) is None:
             raise PermissionDenied(_("Only members of the association can add events."))
-        data = _service_fields(dict(validated(EventInputSerializer, request.data)))
+        data = _service_fields(dict(validated(AssociationEventInputSerializer, request.data)))
         event = services.create_event(author=request.user, association=association, **data)
-        return Response(EventSerializer(event, context={"request": request}).data, status=status.HTTP_201_CREATED)
+        return Response(AssociationEventSerializer(event, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class EventDetail(APIView):
     permission_classes = [IsAuthenticatedOrReadOnly]
 
-    @extend_schema(tags=[TAG], summary="One event", responses={200: EventSerializer, **error_responses(404)})
+    @extend_schema(tags=[TAG], summary="One event", responses={200: AssociationEventSerializer, **error_responses(404)})
     def get(self, request: Request, slug: str, event_id: int) -> Response:
         _association, event = _event(request, slug, event_id)
-        return Response(EventSerializer(event, context={"request": request}).data)
+        return Response(AssociationEventSerializer(event, context={"request": request}).data)
 
     @extend_schema(tags=[TAG], summary="Change an event (bumps its calendar SEQUENCE)",
-                   request=EventPatchSerializer, responses={200: EventSerializer, **error_responses(400, 403, 404)})
+                   request=AssociationEventPatchSerializer,
+                   responses={200: AssociationEventSerializer, **error_responses(400, 403, 404)})
     def patch(self, request: Request, slug: str, event_id: int) -> Response:
         _association, event = _event(request, slug, event_id)
         if not services.may_manage(request.user, event):
             raise PermissionDenied(_("Only the association's officers or the event's author may change it."))
-        data = _service_fields(dict(validated(EventPatchSerializer, request.data)))
+        data = _service_fields(dict(validated(AssociationEventPatchSerializer, request.data)))
         event = services.update_event(user=request.user, event=event, **data)
-        return Response(EventSerializer(event, context={"request": request}).data)
+        return Response(AssociationEventSerializer(event, context={"request": request}).data)
 
     @extend_schema(tags=[TAG], summary="Cancel an event",
                    description="The event is kept, marked cancelled, so subscribed calendars drop it.",
@@ -167,24 +171,25 @@ class EventRSVP(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], summary="Answer an event (replaces an earlier answer)",
-                   request=RSVPInputSerializer, responses={200: RSVPSerializer, **error_responses(400, 403, 404)})
+                   request=EventRSVPInputSerializer,
+                   responses={200: EventRSVPSerializer, **error_responses(400, 403, 404)})
     def put(self, request: Request, slug: str, event_id: int) -> Response:
         _association, event = _event(request, slug, event_id)
-        data = validated(RSVPInputSerializer, request.data)
+        data = validated(EventRSVPInputSerializer, request.data)
         answer = services.rsvp(user=request.user, event=event, **data)
-        return Response(RSVPSerializer(answer).data)
+        return Response(EventRSVPSerializer(answer).data)
 
 
 class EventAttendees(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], summary="Who answered (officers)",
-                   responses={200: AttendeesSerializer, **error_responses(403, 404)})
+                   responses={200: EventAttendeesSerializer, **error_responses(403, 404)})
     def get(self, request: Request, slug: str, event_id: int) -> Response:
         association, event = _event(request, slug, event_id)
         if not is_officer(request.user, association):
             raise PermissionDenied(_("Only the association's officers see who answered."))
-        return Response(AttendeesSerializer({"counts": selectors.rsvp_counts(event),
+        return Response(EventAttendeesSerializer({"counts": selectors.rsvp_counts(event),
                                              "attendees": selectors.attendees(event)}).data)
 
 

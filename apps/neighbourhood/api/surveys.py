@@ -29,14 +29,14 @@ from apps.notifications.api.common import AwareDateTimeField, StrictSerializer, 
 TAG = "neighbourhood: surveys"
 
 
-class QuestionSerializer(serializers.ModelSerializer):
+class SurveyQuestionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Question
         fields = ["id", "order", "text", "kind", "choices", "required"]
 
 
 class SurveySerializer(serializers.ModelSerializer):
-    questions = QuestionSerializer(many=True, read_only=True)
+    questions = SurveyQuestionSerializer(many=True, read_only=True)
     is_open = serializers.SerializerMethodField()
     answered = serializers.SerializerMethodField()
 
@@ -52,7 +52,7 @@ class SurveySerializer(serializers.ModelSerializer):
         return selectors.has_answered(self.context["request"].user, survey)
 
 
-class QuestionInputSerializer(StrictSerializer):
+class SurveyQuestionInputSerializer(StrictSerializer):
     text = serializers.CharField(max_length=services.QUESTION_LIMIT)
     kind = serializers.ChoiceField(choices=QuestionKind.choices)
     choices = serializers.ListField(child=serializers.CharField(max_length=services.CHOICE_LIMIT), required=False,
@@ -67,14 +67,14 @@ class SurveyInputSerializer(StrictSerializer):
     anonymous = serializers.BooleanField(required=False, default=False)
     opens_at = AwareDateTimeField()
     closes_at = AwareDateTimeField()
-    questions = QuestionInputSerializer(many=True, allow_empty=False, max_length=services.MAX_QUESTIONS)
+    questions = SurveyQuestionInputSerializer(many=True, allow_empty=False, max_length=services.MAX_QUESTIONS)
 
 
-class ResponseInputSerializer(StrictSerializer):
+class SurveyResponseInputSerializer(StrictSerializer):
     answers = serializers.DictField(help_text="question id -> choice index, list of indexes, or text")
 
 
-class ResponseSerializer(serializers.Serializer):
+class SurveyResponseSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     submitted_at = serializers.DateTimeField()
 
@@ -122,13 +122,13 @@ class SurveyResponses(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], summary="Answer a survey (once; a second answer is refused)",
-                   request=ResponseInputSerializer, responses={201: ResponseSerializer,
+                   request=SurveyResponseInputSerializer, responses={201: SurveyResponseSerializer,
                                                                **error_responses(400, 403, 404)})
     def post(self, request: Request, slug: str, survey_id: int) -> Response:
         survey = _survey(request, slug, survey_id)
-        data = validated(ResponseInputSerializer, request.data)
+        data = validated(SurveyResponseInputSerializer, request.data)
         response = services.submit_response(user=request.user, survey=survey, answers=data["answers"])
-        return Response(ResponseSerializer(response).data, status=status.HTTP_201_CREATED)
+        return Response(SurveyResponseSerializer(response).data, status=status.HTTP_201_CREATED)
 
 
 class SurveyResults(APIView):
