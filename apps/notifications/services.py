@@ -341,6 +341,13 @@ def set_topics(*, user: User, categories: list[str]) -> list[str]:
     return sorted(set(categories))
 
 
+def subscribe_topic(*, user: User, category: str) -> None:
+    """Add one topic (a guardian linked to a child hears from the school); the resident may drop it."""
+    if category not in Category.values:
+        raise ValidationError({"category": _("Unknown categories: %(c)s.") % {"c": category}})
+    TopicSubscription.objects.get_or_create(user=user, category=category)
+
+
 def subscribe_defaults(*, user: User) -> None:
     """A new resident hears about disasters, safety and the city until they choose."""
     TopicSubscription.objects.bulk_create(

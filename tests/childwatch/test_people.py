@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import AuditEntry
 from apps.childwatch.models import Child, Guardianship, SchoolClass, ServicePlan, WatchVolunteer
+from apps.notifications.models import TopicSubscription
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +140,8 @@ def test_clerk_finds_then_links_a_guardian_who_then_sees_the_child(client, schoo
     assert link.is_active and link.verified_by == clerk and link.relationship == "母"
     assert link.passage_consent_at is None
     assert AuditEntry.objects.filter(user=clerk, action="childwatch.link_guardian").exists()
+    # Being linked subscribes the guardian to school messages (they may drop the topic later).
+    assert TopicSubscription.objects.filter(user=parent, category="children").exists()
 
     client.force_login(parent)
     home = client.get(reverse("childwatch:guardian_home")).content.decode()

@@ -19,6 +19,8 @@ from apps.accounts.services import audit
 from apps.childwatch.choices import PlanStatus
 from apps.childwatch.models import Child, Guardianship, School, SchoolClass, ServicePlan, WatchVolunteer
 from apps.childwatch.permissions import is_school_staff
+from apps.notifications.choices import Category
+from apps.notifications.services import subscribe_topic
 
 MAX_GRADE = 9  # 小学校 1–6, 中学校 as 7–9 where a school runs both (義務教育学校)
 
@@ -128,6 +130,9 @@ def link_guardian(*, by: User, child: Child, email: str, relationship: str = "")
         link.relationship, link.verified_by, link.verified_at = relationship, by, timezone.now()
         link.is_active, link.passage_consent_at = True, None
         link.save()
+    # Linking is the guardian's opt-in to school messages (alerts, gate notices): without the
+    # "children" topic the engine would hold back everything but emergencies. They can drop it.
+    subscribe_topic(user=guardian, category=Category.CHILDREN)
     audit(user=by, action="childwatch.link_guardian", obj=link, detail=f"child #{child.pk}")
     return link
 
