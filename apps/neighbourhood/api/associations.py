@@ -152,31 +152,33 @@ class MembersView(APIView):
         return Response(MemberSerializer(found, many=True).data)
 
 
-class ReasonInput(StrictSerializer):
+class MembershipReasonInput(StrictSerializer):
     reason = serializers.CharField(max_length=200)
 
 
-class EmptyInput(StrictSerializer):
+class MembershipEmptyInput(StrictSerializer):
     pass
 
 
 class ApproveView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=[TAG], request=EmptyInput, responses=MembershipSerializer, summary="Approve a request")
+    @extend_schema(tags=[TAG], request=MembershipEmptyInput, responses=MembershipSerializer,
+                   summary="Approve a request")
     def post(self, request: Request, pk: int) -> Response:
         membership = selectors.membership_for_officer(request.user, pk)
-        validated(EmptyInput, request.data)
+        validated(MembershipEmptyInput, request.data)
         return Response(MembershipSerializer(services.approve_membership(by=request.user, membership=membership)).data)
 
 
 class DeclineView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=[TAG], request=ReasonInput, responses=MembershipSerializer, summary="Decline a request")
+    @extend_schema(tags=[TAG], request=MembershipReasonInput, responses=MembershipSerializer,
+                   summary="Decline a request")
     def post(self, request: Request, pk: int) -> Response:
         membership = selectors.membership_for_officer(request.user, pk)
-        data = validated(ReasonInput, request.data)
+        data = validated(MembershipReasonInput, request.data)
         return Response(MembershipSerializer(services.decline_membership(
             by=request.user, membership=membership, reason=data["reason"])).data)
 
@@ -184,10 +186,10 @@ class DeclineView(APIView):
 class RemoveView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=[TAG], request=ReasonInput, responses=MembershipSerializer, summary="Remove a member")
+    @extend_schema(tags=[TAG], request=MembershipReasonInput, responses=MembershipSerializer, summary="Remove a member")
     def post(self, request: Request, pk: int) -> Response:
         membership = selectors.membership_for_officer(request.user, pk)
-        data = validated(ReasonInput, request.data)
+        data = validated(MembershipReasonInput, request.data)
         return Response(MembershipSerializer(services.remove_member(
             by=request.user, membership=membership, reason=data["reason"])).data)
 

@@ -33,7 +33,7 @@ class NetworkSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "school_district", "associations", "description", "created_at"]
 
 
-class MemberInput(StrictSerializer):
+class NetworkMemberInput(StrictSerializer):
     email = serializers.EmailField()
     role = serializers.ChoiceField(choices=NetworkRole.choices, default=NetworkRole.PARTICIPANT)
     represents = serializers.CharField(max_length=120)
@@ -44,7 +44,7 @@ class NetworkInput(StrictSerializer):
     school_district = serializers.SlugRelatedField(slug_field="code", queryset=SchoolDistrict.objects.all())
     associations = serializers.SlugRelatedField(slug_field="slug", many=True, queryset=Association.objects.all())
     description = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    members = MemberInput(many=True, allow_empty=False)
+    members = NetworkMemberInput(many=True, allow_empty=False)
 
 
 class NetworksView(APIView):
@@ -65,7 +65,7 @@ class NetworksView(APIView):
         return Response(NetworkSerializer(network).data, status=201)
 
 
-class PostSerializer(serializers.ModelSerializer):
+class NetworkPostSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField()
     reactions = serializers.SerializerMethodField()
 
@@ -81,13 +81,13 @@ class PostSerializer(serializers.ModelSerializer):
         return self.context.get("reactions", {}).get(post.pk, {}).get("counts", {})
 
 
-class PostInput(StrictSerializer):
+class NetworkPostInput(StrictSerializer):
     channel = serializers.ChoiceField(choices=NetworkChannel.choices)
     title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
     body = serializers.CharField(max_length=4000)
 
 
-class PostsQuery(StrictSerializer):
+class NetworkPostsQuery(StrictSerializer):
     channel = serializers.ChoiceField(choices=NetworkChannel.choices, required=False)
 
 
@@ -96,28 +96,29 @@ class PostsView(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=[TAG], responses=PostSerializer(many=True), summary="Posts of a network",
+    @extend_schema(tags=[TAG], responses=NetworkPostSerializer(many=True), summary="Posts of a network",
                    parameters=[OpenApiParameter("channel", OpenApiTypes.STR, enum=NetworkChannel.values)])
     def get(self, request: Request, pk: int) -> Response:
         network = selectors.network_for(request.user, pk)
-        query = validated(PostsQuery, request.query_params.dict())
+        query = validated(NetworkPostsQuery, request.query_params.dict())
         found = list(selectors.posts(request.user, network, query.get("channel"))[:selectors.POSTS_PER_CHANNEL])
         reactions = selectors.reaction_summary(request.user, [post.pk for post in found])
-        return Response(PostSerializer(found, many=True, context={"reactions": reactions}).data)
+        return Response(NetworkPostSerializer(found, many=True, context={"reactions": reactions}).data)
 
-    @extend_schema(tags=[TAG], request=PostInput, responses={201: PostSerializer}, summary="Post to a network")
+    @extend_schema(tags=[TAG], request=NetworkPostInput, responses={201: NetworkPostSerializer},
+                   summary="Post to a network")
     def post(self, request: Request, pk: int) -> Response:
         network = selectors.network_for(request.user, pk)
-        data = validated(PostInput, request.data)
+        data = validated(NetworkPostInput, request.data)
         post = services.post_to_network(user=request.user, network=network, **data)
-        return Response(PostSerializer(post).data, status=201)
+        return Response(NetworkPostSerializer(post).data, status=201)
 
 
-class ReactionInput(StrictSerializer):
+class NetworkReactionInput(StrictSerializer):
     kind = serializers.ChoiceField(choices=ReactionKind.choices)
 
 
-class ReactionResult(serializers.Serializer):
+class NetworkReactionResult(serializers.Serializer):
     kind = serializers.CharField()
     added = serializers.BooleanField()
 
@@ -125,12 +126,12 @@ class ReactionResult(serializers.Serializer):
 class ReactionView(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=[TAG], request=ReactionInput, responses=ReactionResult,
+    @extend_schema(tags=[TAG], request=NetworkReactionInput, responses=NetworkReactionResult,
                    summary="React to a post (the same reaction again takes it back)")
     def post(self, request: Request, pk: int, post_id: int) -> Response:
         network = selectors.network_for(request.user, pk)
         post = selectors.post_for(request.user, network, post_id)
-        data = validated(ReactionInput, request.data)
+        data = validated(NetworkReactionInput, request.data)
         _reaction, added = services.react(user=request.user, post=post, kind=data["kind"])
         return Response({"kind": data["kind"], "added": added})
 
