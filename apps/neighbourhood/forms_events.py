@@ -42,9 +42,9 @@ class EventForm(forms.Form):
     starts_at = TokyoDateTimeField(label=_("Starts (Japan time)"))
     ends_at = TokyoDateTimeField(label=_("Ends (Japan time)"))
     place = forms.CharField(label=_("Place"), max_length=PLACE_LIMIT, required=False)
-    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90,
                                 help_text=_("Optional. Click the map to fill in, or type it."))
-    longitude = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     capacity = forms.IntegerField(label=_("Capacity (people, guests included)"), required=False, min_value=1,
                                   max_value=MAX_CAPACITY, help_text=_("Leave empty for no limit."))
     visibility = forms.ChoiceField(label=_("Who can see it"), choices=Visibility.choices,
@@ -52,9 +52,9 @@ class EventForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        lat, lon = data.get("latitude"), data.get("longitude")
-        if (lat is None) != (lon is None) and not self.has_error("latitude") and not self.has_error("longitude"):
-            self.add_error("longitude" if lon is None else "latitude",
+        lat, lon = data.get("lat"), data.get("lon")
+        if (lat is None) != (lon is None) and not self.has_error("lat") and not self.has_error("lon"):
+            self.add_error("lon" if lon is None else "lat",
                            _("Give both latitude and longitude, or neither."))
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
@@ -63,7 +63,7 @@ class EventForm(forms.Form):
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
-        lat, lon = data.get("latitude"), data.get("longitude")
+        lat, lon = data.get("lat"), data.get("lon")
         return {
             "title": data["title"], "description": data["description"], "starts_at": data["starts_at"],
             "ends_at": data["ends_at"], "place": data["place"], "capacity": data["capacity"],
@@ -77,8 +77,8 @@ class EventForm(forms.Form):
             "title": event.title, "description": event.description, "starts_at": event.starts_at,
             "ends_at": event.ends_at, "place": event.place, "capacity": event.capacity,
             "visibility": event.visibility,
-            "latitude": event.location.y if event.location else None,
-            "longitude": event.location.x if event.location else None,
+            "lat": event.location.y if event.location else None,
+            "lon": event.location.x if event.location else None,
         }
 
 

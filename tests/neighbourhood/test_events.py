@@ -192,16 +192,16 @@ def test_event_form_takes_japan_time(client, association, officer):
     client.force_login(officer)
     response = client.post(reverse("neighbourhood:event_create", args=[association.slug]), {
         "title": "餅つき", "description": "", "starts_at": "2030-01-05T10:00", "ends_at": "2030-01-05T12:00",
-        "place": "集会所", "latitude": "34.6", "longitude": "133.9", "capacity": "", "visibility": "public"})
+        "place": "集会所", "lat": "34.6", "lon": "133.9", "capacity": "", "visibility": "public"})
     assert response.status_code == 302
     event = Event.objects.get()
     assert event.starts_at == dt.datetime(2030, 1, 5, 1, 0, tzinfo=dt.UTC)
     assert event.location == Point(133.9, 34.6, srid=4326)
     bad = client.post(reverse("neighbourhood:event_create", args=[association.slug]), {
         "title": "x", "starts_at": "2030-01-05T10:00", "ends_at": "2030-01-05T09:00", "visibility": "public",
-        "latitude": "34.6"})
-    assert bad.status_code == 200
-    assert bad.context["form"].has_error("ends_at") and bad.context["form"].has_error("longitude")
+        "lat": "34.6"})
+    assert bad.status_code == 400
+    assert bad.context["form"].has_error("ends_at") and bad.context["form"].has_error("lon")
 
 
 def test_event_comments_reactions_and_reports(client, association, other_association, officer, member,

@@ -6,6 +6,8 @@ not leak. Feeds are public (public events) or private through a signed, revocabl
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +32,7 @@ from apps.neighbourhood.services import events as services
 def _form_errors(form, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, problems in error.message_dict.items():
-            target = {"location": "latitude"}.get(field, field)
+            target = {"location": "lat"}.get(field, field)
             form.add_error(target if target in form.fields else None, problems)
     else:
         form.add_error(None, error.messages)
@@ -58,6 +60,14 @@ def event_list(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
+def _form_page(request: HttpRequest, association: Association, form: EventForm, event: Event | None) -> HttpResponse:
+    # The association's area for the optional map (a click fills in latitude and longitude).
+    area = {"area": json.loads(association.area.geojson), "name": association.name}
+    return render(request, "neighbourhood/events/form.html", {"association": association, "form": form,
+                                                              "event": event, "area_data": area},
+                  status=400 if form.is_bound else 200)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def event_create(request: HttpRequest, slug: str) -> HttpResponse:
@@ -76,8 +86,7 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
             else:
                 messages.success(request, _("The event was published and members were notified."))
             return redirect("neighbourhood:event_detail", slug=slug, event_id=event.pk)
-    return render(request, "neighbourhood/events/form.html", {"association": association, "form": form,
-                                                              "event": None})
+    return _form_page(request, association, form, None)
 
 
 @login_required
@@ -96,8 +105,7 @@ def event_edit(request: HttpRequest, slug: str, event_id: int) -> HttpResponse:
         else:
             messages.success(request, _("The event was updated."))
             return redirect("neighbourhood:event_detail", slug=slug, event_id=event.pk)
-    return render(request, "neighbourhood/events/form.html", {"association": association, "form": form,
-                                                              "event": event})
+    return _form_page(request, association, form, event)
 
 
 def _detail(request: HttpRequest, association: Association, event: Event, form: RSVPForm | None = None,
