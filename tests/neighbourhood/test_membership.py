@@ -219,3 +219,13 @@ def test_officer_removes_a_member_with_a_reason_but_not_another_officer(client, 
     assert response.status_code == 403
     other.refresh_from_db()
     assert other.status == MembershipStatus.ACTIVE
+
+
+def test_approval_subscribes_the_new_member_to_association_news(association, make_member):
+    from apps.neighbourhood.services.associations import approve_membership
+
+    chair = make_member(association, MemberRole.CHAIR)
+    applicant = make_member(association, status=MembershipStatus.PENDING)
+    assert not TopicSubscription.objects.filter(user=applicant, category=Category.COMMUNITY).exists()
+    approve_membership(by=chair, membership=Membership.objects.get(user=applicant))
+    assert TopicSubscription.objects.filter(user=applicant, category=Category.COMMUNITY).exists()

@@ -19,7 +19,7 @@ from apps.neighbourhood.choices import OFFICER_ROLES, MemberRole, MembershipStat
 from apps.neighbourhood.models import Association, Membership, PostingRules
 from apps.neighbourhood.permissions import is_officer, membership_of
 from apps.notifications.choices import Category, OrganisationKind
-from apps.notifications.services import Organisation, publish
+from apps.notifications.services import Organisation, publish, subscribe_topic
 
 OPEN_STATUSES = (MembershipStatus.PENDING, MembershipStatus.ACTIVE)
 REASON_LIMIT = 200
@@ -126,6 +126,9 @@ def approve_membership(*, by, membership: Membership) -> Membership:
     membership.status = MembershipStatus.ACTIVE
     membership.decided_by, membership.decided_at, membership.decision_note = by, timezone.now(), ""
     membership.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    # Joining is the member's opt-in to association news (bulletins, circulars, events);
+    # without the topic the engine would hold them back. They may drop it in their settings.
+    subscribe_topic(user=membership.user, category=Category.COMMUNITY)
     _tell_person(by=by, membership=membership,
                  title=_("Welcome to %(name)s") % {"name": membership.association.name},
                  body=_("Your request to join %(name)s was approved. You now see the association's "
