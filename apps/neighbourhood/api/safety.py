@@ -128,13 +128,13 @@ class SafetyAnswerView(APIView):
                                                                     **error_responses(400, 401, 403, 404)})
     def put(self, request: Request, check_id: int) -> Response:
         data = validated(AnswerSerializer, request.data)
-        # One query for the check; membership is checked by the service (one more), then one upsert.
-        check = SafetyCheck.objects.filter(pk=check_id).only("id", "association_id", "closed_at").first()
-        if check is None:
+        # One query for the check and the membership together, then one upsert.
+        check, asked = services.check_for_answer(check_id=check_id, user_id=request.user.pk)
+        if check is None or asked is False:
             raise Http404
         try:
             row = services.answer(safety_check=check, user_id=request.user.pk, status=data["status"],
-                                  note=data["note"])
+                                  note=data["note"], asked=asked)
         except PermissionDenied:
             raise Http404 from None  # not asked: the check's existence does not leak
         return Response(_answer_out(row))
