@@ -48,20 +48,17 @@ class AttachmentSerializer(serializers.Serializer):
 
 
 class BulletinSerializer(serializers.ModelSerializer):
-    read_count = serializers.IntegerField(read_only=True, required=False,
-                                          help_text="Members who confirmed reading (officers only).")
     read_by_me = serializers.BooleanField(read_only=True, required=False)
 
     class Meta:
         model = Bulletin
         fields = ["id", "kind", "category", "title", "body", "visibility", "status", "pinned", "expires_at",
-                  "comments_closed", "published_at", "updated_at", "read_count", "read_by_me"]
+                  "comments_closed", "published_at", "updated_at", "read_by_me"]
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        for optional in ("read_count", "read_by_me"):
-            if not hasattr(instance, optional):
-                data.pop(optional, None)
+        if not hasattr(instance, "read_by_me"):  # only members have read something
+            data.pop("read_by_me", None)
         return data
 
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -79,17 +78,16 @@ def listing(user: AnyUser, association: Association, viewer: Viewer) -> QuerySet
         posts = posts.filter(visibility=Visibility.PUBLIC)
     if viewer.is_member:
         posts = posts.annotate(read_by_me=Exists(BulletinRead.objects.filter(bulletin=OuterRef("pk"), user=user)))
-    if viewer.is_officer:
-        posts = posts.annotate(read_count=_read_count(association))
     return posts
 
 
-def _read_count(association: Association) -> Coalesce:
-    # Reads of people who are still members (someone who left no longer counts).
-    reads = (BulletinRead.objects.filter(bulletin=OuterRef("pk"))
-             .filter(user_id__in=_members(association).values("user_id"))
-             .order_by().values("bulletin").annotate(n=Count("id")).values("n"))
-    return Coalesce(Subquery(reads, output_field=IntegerField()), Value(0))
+def read_counts(association: Association, bulletin_ids: list[int]) -> dict[int, int]:
+    """Reads by people who are still members (someone who left no longer counts), one query for a page."""
+    if not bulletin_ids:
+        return {}
+    return dict(BulletinRead.objects.filter(bulletin_id__in=bulletin_ids,
+                                            user_id__in=_members(association).values("user_id"))
+                .order_by().values("bulletin_id").annotate(n=Count("id")).values_list("bulletin_id", "n"))
 
 
 def upcoming_events(association: Association, viewer: Viewer, *, limit: int = 5) -> list[Event]:
@@ -110,7 +108,9 @@ def home(user: AnyUser, association: Association, *, page: str | int | None) -> 
     if viewer.is_officer:
         member_count = _members(association).count()
         counts = status_counts_by_message([p.message_id for p in posts if p.message_id])
+        reads = read_counts(association, [p.pk for p in posts if p.kind == PostKind.CIRCULAR])
         for post in posts:
+            post.read_count = reads.get(post.pk, 0)
             post.delivery = summarise(counts.get(post.message_id, {})) if post.message_id else None
             post.read_percent = round(100 * post.read_count / member_count) if member_count else 0
         context["member_count"] = member_count
