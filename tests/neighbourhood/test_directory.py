@@ -110,3 +110,13 @@ def test_officers_see_names_addresses_and_roles_and_the_read_is_audited(client, 
     api.force_authenticate(officer)
     rows = api.get(reverse("api:neighbourhood-members", args=[association.slug])).json()
     assert {row["real_name"] for row in rows} >= {membership.real_name}
+
+
+@pytest.mark.parametrize("slug", ["safety", "networks", "mine"])
+def test_association_address_cannot_take_a_site_page(association, slug):
+    from django.core.exceptions import ValidationError
+
+    association.slug = slug
+    with pytest.raises(ValidationError) as error:
+        association.full_clean()
+    assert "slug" in error.value.message_dict

@@ -7,25 +7,15 @@ permissions (only a superuser sees them here).
 
 from django import forms
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 from leaflet.admin import LeafletGeoAdmin
 
 from apps.neighbourhood.models import Association, Membership, PostingRules
-
-# Page addresses under /associations/ that an association's slug must not take.
-RESERVED_SLUGS = frozenset({"mine", "networks", "new", "api", "admin"})
 
 
 class AssociationForm(forms.ModelForm):
     class Meta:
         model = Association
         fields = ["name", "name_en", "slug", "description", "districts", "area", "listed"]
-
-    def clean_slug(self) -> str:
-        slug = self.cleaned_data["slug"]
-        if slug in RESERVED_SLUGS:
-            raise forms.ValidationError(_("This address is used by the site; choose another."))
-        return slug
 
 
 @admin.register(Association)

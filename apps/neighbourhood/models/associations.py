@@ -2,10 +2,19 @@
 
 from django.conf import settings
 from django.contrib.gis.db import models
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from apps.geo.models import District
 from apps.neighbourhood.choices import MemberRole, MembershipStatus
+
+# Page addresses under /associations/ that an association's slug must not take.
+RESERVED_SLUGS = frozenset({"mine", "networks", "new", "api", "admin", "safety"})
+
+
+def not_reserved(slug: str) -> None:
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(_("This address is used by the site; choose another."))
 
 
 class Association(models.Model):
@@ -13,7 +22,7 @@ class Association(models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
-    slug = models.SlugField(_("address on this site"), max_length=60, unique=True)
+    slug = models.SlugField(_("address on this site"), max_length=60, unique=True, validators=[not_reserved])
     description = models.TextField(_("about the association"), blank=True)
     districts = models.ManyToManyField(District, verbose_name=_("districts"), blank=True, related_name="associations")
     area = models.MultiPolygonField(_("area"), srid=4326, help_text=_("A member's address must lie inside it."))
