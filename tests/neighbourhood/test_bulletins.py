@@ -205,7 +205,8 @@ def test_a_member_of_a_sees_nothing_of_b_members_only(client, association, other
     client.force_login(member)
     assert "Minato members only" not in client.get(
         reverse("neighbourhood:association_home", args=[other_association.slug])).content.decode()
-    assert client.get(reverse("neighbourhood:bulletin_detail", args=[other_association.slug, secret.pk])).status_code == 404
+    detail = reverse("neighbourhood:bulletin_detail", args=[other_association.slug, secret.pk])
+    assert client.get(detail).status_code == 404
     # Nor through A's address with B's post id.
     assert client.get(reverse("neighbourhood:bulletin_detail", args=[association.slug, secret.pk])).status_code == 404
     assert client.get(reverse("neighbourhood:bulletin_attachment", args=[
