@@ -278,3 +278,22 @@ def test_the_device_script_dry_run_prints_a_verifiable_request(reader, capsys):
     from apps.childwatch.device_auth import authenticate_reader
 
     assert authenticate_reader(code=reader.code, timestamp=stamp, signature=signature, body=body) == reader
+
+
+def test_the_admin_shows_a_readers_secret_once_and_rotation_replaces_it(client, school):
+    from apps.accounts.models import User
+
+    admin_user = User.objects.create_superuser(email="admin@example.jp", password="a-long-test-password-42")
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:childwatch_gatereader_add"), {
+        "school": school.pk, "code": "chuo-west", "gate_name": "西門", "is_active": "on"})
+    reader = GateReader.objects.get(code="chuo-west")
+    assert response.status_code == 200 and reader.secret in response.content.decode()
+    assert reader.secret not in client.get(reverse("admin:childwatch_gatereader_change", args=[reader.pk])
+                                           ).content.decode()
+    old = reader.secret
+    response = client.post(reverse("admin:childwatch_gatereader_changelist"), {
+        "action": "rotate_secret", "_selected_action": [reader.pk]})
+    reader.refresh_from_db()
+    assert reader.secret != old and reader.secret in response.content.decode()
+    assert send(reader, [ev("e-1")], secret=old).status_code == 401

@@ -158,9 +158,11 @@ def _consenting_children(child_ids: set[int]) -> set[int]:
 def _known_event_ids(reader: GateReader, event_ids: list[str]) -> set[str]:
     if not event_ids:
         return set()
-    passages = GatePassage.objects.filter(reader=reader, reader_event_id__in=event_ids).values_list("reader_event_id")
-    unknown = UnknownTagEvent.objects.filter(reader=reader, reader_event_id__in=event_ids).values_list(
-        "reader_event_id")
+    # One round trip; order_by() drops the models' default ordering, which SQLite refuses in a UNION.
+    passages = (GatePassage.objects.filter(reader=reader, reader_event_id__in=event_ids)
+                .order_by().values_list("reader_event_id"))
+    unknown = (UnknownTagEvent.objects.filter(reader=reader, reader_event_id__in=event_ids)
+               .order_by().values_list("reader_event_id"))
     return {row[0] for row in passages.union(unknown)}
 
 
