@@ -34,7 +34,7 @@ class ReaderSignatureFailed(AuthenticationFailed):
     pass
 
 
-class EventInput(serializers.Serializer):
+class GateEventInput(serializers.Serializer):
     # Documentation only: events are checked one by one by the service, so one bad event
     # is reported on its own instead of refusing the batch.
     event_id = serializers.CharField(max_length=services.ID_LIMIT, help_text=_("The reader's own id of the event."))
@@ -43,11 +43,11 @@ class EventInput(serializers.Serializer):
     at = serializers.DateTimeField(help_text=_("ISO 8601 with offset, e.g. 2026-04-10T08:02:00+09:00."))
 
 
-class BatchInput(serializers.Serializer):
-    events = EventInput(many=True, help_text=_("1 to 500 events."))
+class GateBatchInput(serializers.Serializer):
+    events = GateEventInput(many=True, help_text=_("1 to 500 events."))
 
 
-class EventResultOutput(serializers.Serializer):
+class GateEventResultOutput(serializers.Serializer):
     event_id = serializers.CharField(allow_null=True)
     status = serializers.ChoiceField(choices=[(s, s) for s in services.STATUSES])
     errors = serializers.DictField(child=serializers.CharField())
@@ -71,7 +71,7 @@ class ReaderEventsView(APIView):
         return 'HMAC-SHA256 realm="gate-readers"'
 
     @extend_schema(
-        tags=[TAG], operation_id="childwatch_reader_events", request=BatchInput,
+        tags=[TAG], operation_id="childwatch_reader_events", request=GateBatchInput,
         parameters=[
             OpenApiParameter(device_auth.TIMESTAMP_HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER,
                              required=True, description="Unix seconds when the request was signed."),
@@ -79,7 +79,7 @@ class ReaderEventsView(APIView):
                              required=True, description="sha256=<hex HMAC of timestamp.body>"),
         ],
         responses={200: inline_serializer("GateEventResults", {
-            "results": EventResultOutput(many=True),
+            "results": GateEventResultOutput(many=True),
             "counts": serializers.DictField(child=serializers.IntegerField()),
         }), **error_responses(400, 401)},
     )
@@ -103,7 +103,7 @@ class ReaderEventsView(APIView):
         return Response({"results": [r.as_dict() for r in results], "counts": services.summary(results)})
 
 
-class PassageOutput(serializers.Serializer):
+class GatePassageOutput(serializers.Serializer):
     passed_at = serializers.DateTimeField()
     direction = serializers.CharField()
     gate = serializers.CharField(source="reader.gate_name")
@@ -115,7 +115,7 @@ class ChildPassagesView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], operation_id="childwatch_child_passages",
-                   responses={200: PassageOutput(many=True), **error_responses(401, 403, 404)})
+                   responses={200: GatePassageOutput(many=True), **error_responses(401, 403, 404)})
     def get(self, request: Request, child_id: int) -> Response:
         child = selectors.child_for_guardian(request.user, child_id)
         if child is not None:
@@ -125,7 +125,7 @@ class ChildPassagesView(APIView):
             if child is None:
                 raise Http404
             passages = selectors.staff_passages(request.user, child, via="api")
-        return Response(PassageOutput(passages, many=True).data)
+        return Response(GatePassageOutput(passages, many=True).data)
 
 
 urlpatterns = [

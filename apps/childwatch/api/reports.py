@@ -23,7 +23,7 @@ from apps.notifications.api.common import AwareDateTimeField, StrictSerializer, 
 TAG = "child watch: suspicious-person reports"
 
 
-class ReportInput(StrictSerializer):
+class SuspiciousReportInput(StrictSerializer):
     school = serializers.PrimaryKeyRelatedField(queryset=School.objects.all())
     category = serializers.ChoiceField(choices=[c for c in AlertCategory.choices if c[0] in SAFETY_CATEGORIES])
     occurred_at = AwareDateTimeField()
@@ -38,7 +38,7 @@ class ReportInput(StrictSerializer):
         help_text=_("Ids of the school districts to tell; default: the school's own."))
 
 
-class ReportOutput(serializers.Serializer):
+class SuspiciousReportOutput(serializers.Serializer):
     id = serializers.IntegerField()
     school = serializers.IntegerField(source="school_id")
     category = serializers.CharField()
@@ -69,19 +69,19 @@ class ReportsView(APIView):
                 _("Only school staff, police liaisons and city staff can report suspicious persons."))
 
     @extend_schema(tags=[TAG], operation_id="childwatch_reports_list",
-                   responses={200: ReportOutput(many=True), **error_responses(401, 403)})
+                   responses={200: SuspiciousReportOutput(many=True), **error_responses(401, 403)})
     def get(self, request: Request) -> Response:
         self._check(request)
-        return Response(ReportOutput(selectors.reports_for(request.user)[:200], many=True).data)
+        return Response(SuspiciousReportOutput(selectors.reports_for(request.user)[:200], many=True).data)
 
-    @extend_schema(tags=[TAG], operation_id="childwatch_reports_create", request=ReportInput,
-                   responses={201: ReportOutput, **error_responses(400, 401, 403)})
+    @extend_schema(tags=[TAG], operation_id="childwatch_reports_create", request=SuspiciousReportInput,
+                   responses={201: SuspiciousReportOutput, **error_responses(400, 401, 403)})
     def post(self, request: Request) -> Response:
         self._check(request)
-        data = dict(validated(ReportInput, request.data))
+        data = dict(validated(SuspiciousReportInput, request.data))
         districts = data.pop("school_districts", None) or None
         report = services.report_suspicious_person(user=request.user, school_districts=districts, **data)
-        return Response(ReportOutput(report).data, status=status.HTTP_201_CREATED)
+        return Response(SuspiciousReportOutput(report).data, status=status.HTTP_201_CREATED)
 
 
 urlpatterns = [path("reports/", ReportsView.as_view(), name="childwatch-reports")]
