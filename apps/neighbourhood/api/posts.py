@@ -34,7 +34,7 @@ TAG = "neighbourhood: bulletins"
 
 # --- output -------------------------------------------------------------------------------
 
-class AttachmentSerializer(serializers.Serializer):
+class BulletinAttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="original_name")
     content_type = serializers.CharField()
@@ -63,14 +63,14 @@ class BulletinSerializer(serializers.ModelSerializer):
 
 
 class BulletinDetailSerializer(BulletinSerializer):
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = BulletinAttachmentSerializer(many=True, read_only=True)
     moderation_note = serializers.CharField(read_only=True)
 
     class Meta(BulletinSerializer.Meta):
         fields = [*BulletinSerializer.Meta.fields, "attachments", "moderation_note"]
 
 
-class CommentSerializer(serializers.Serializer):
+class BulletinCommentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     body = serializers.SerializerMethodField()
     hidden = serializers.BooleanField()
@@ -84,12 +84,12 @@ class CommentSerializer(serializers.Serializer):
         return comment.author_id == self.context["request"].user.pk
 
 
-class ReadSerializer(serializers.Serializer):
+class BulletinReadSerializer(serializers.Serializer):
     member = serializers.CharField(source="real_name")
     read_at = serializers.DateTimeField(allow_null=True)
 
 
-class ReportSerializer(serializers.Serializer):
+class ModerationReportSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     target_type = serializers.CharField(source="target_type.model")
     target_id = serializers.IntegerField()
@@ -124,20 +124,20 @@ class BulletinPatch(StrictSerializer):
     expires_at = AwareDateTimeField(required=False, allow_null=True)
 
 
-class ReasonInput(StrictSerializer):
+class BulletinDeleteInput(StrictSerializer):
     reason = serializers.CharField(max_length=REASON_LIMIT)
 
 
-class CommentInput(StrictSerializer):
+class BulletinCommentInput(StrictSerializer):
     body = serializers.CharField(max_length=COMMENT_LIMIT)
 
 
-class ReactionInput(StrictSerializer):
+class BulletinReactionInput(StrictSerializer):
     kind = serializers.ChoiceField(choices=ReactionKind.choices)
     remove = serializers.BooleanField(default=False)
 
 
-class ReportInput(StrictSerializer):
+class ModerationReportInput(StrictSerializer):
     target_type = serializers.ChoiceField(choices=[("bulletin", "bulletin"), ("comment", "comment")])
     target_id = serializers.IntegerField(min_value=1)
     reason = serializers.CharField(max_length=REPORT_LIMIT)
@@ -203,13 +203,13 @@ class BulletinDetail(APIView):
                                             **validated(BulletinPatch, request.data))
         return Response(BulletinDetailSerializer(bulletin, context={"request": request}).data)
 
-    @extend_schema(tags=[TAG], operation_id="neighbourhood_bulletin_delete", request=ReasonInput,
+    @extend_schema(tags=[TAG], operation_id="neighbourhood_bulletin_delete", request=BulletinDeleteInput,
                    responses={204: None, **error_responses(400, 403, 404)},
                    summary="Soft delete with a reason kept for the record.")
     def delete(self, request: Request, slug: str, bulletin_id: int) -> Response:
         _association, bulletin = _post(request, slug, bulletin_id, officer=True)
         services.delete_bulletin(officer=request.user, bulletin=bulletin,
-                                 reason=validated(ReasonInput, request.data)["reason"])
+                                 reason=validated(BulletinDeleteInput, request.data)["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -217,7 +217,7 @@ class BulletinRead(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(tags=[TAG], operation_id="neighbourhood_bulletin_read", request=None,
-                   responses={200: ReadSerializer, **error_responses(403, 404)},
+                   responses={200: BulletinReadSerializer, **error_responses(403, 404)},
                    summary="Confirm reading (回覧板); a second call keeps the first time.")
     def post(self, request: Request, slug: str, bulletin_id: int) -> Response:
         _association, bulletin = _post(request, slug, bulletin_id)
@@ -231,7 +231,7 @@ class BulletinReads(APIView):
     @extend_schema(tags=[TAG], operation_id="neighbourhood_bulletin_reads",
                    parameters=[OpenApiParameter("show", str, enum=["all", "read", "unread"]),
                                OpenApiParameter("page", int)],
-                   responses={200: ReadSerializer(many=True), **error_responses(403, 404)},
+                   responses={200: BulletinReadSerializer(many=True), **error_responses(403, 404)},
                    summary="Who has read it and who has not (officers).")
     def get(self, request: Request, slug: str, bulletin_id: int) -> Response:
         _association, bulletin = _post(request, slug, bulletin_id, officer=True)
@@ -242,7 +242,7 @@ class BulletinReads(APIView):
             "member_count": result["member_count"], "read_count": result["read_count"],
             "unread_count": result["unread_count"], "page": page.number, "pages": page.paginator.num_pages,
             "next_reminder_at": services.next_reminder_at(bulletin),
-            "members": ReadSerializer(page.object_list, many=True).data,
+            "members": BulletinReadSerializer(page.object_list, many=True).data,
         })
 
 
@@ -260,30 +260,31 @@ class BulletinRemind(APIView):
 
 class BulletinComments(APIView):
     @extend_schema(tags=[TAG], operation_id="neighbourhood_bulletin_comments",
-                   responses={200: CommentSerializer(many=True), **error_responses(403, 404)})
+                   responses={200: BulletinCommentSerializer(many=True), **error_responses(403, 404)})
     def get(self, request: Request, slug: str, bulletin_id: int) -> Response:
         association, bulletin = _post(request, slug, bulletin_id)
         if not selectors.viewer_of(request.user, association).is_member:
             raise PermissionDenied
-        return _paginated(request, self, talk.comments_on(bulletin), CommentSerializer)
+        return _paginated(request, self, talk.comments_on(bulletin), BulletinCommentSerializer)
 
-    @extend_schema(tags=[TAG], operation_id="neighbourhood_bulletin_comment_add", request=CommentInput,
-                   responses={201: CommentSerializer, **error_responses(400, 403, 404)})
+    @extend_schema(tags=[TAG], operation_id="neighbourhood_bulletin_comment_add", request=BulletinCommentInput,
+                   responses={201: BulletinCommentSerializer, **error_responses(400, 403, 404)})
     def post(self, request: Request, slug: str, bulletin_id: int) -> Response:
         _association, bulletin = _post(request, slug, bulletin_id)
         comment = conversation.add_comment(user=request.user, target=bulletin,
-                                           body=validated(CommentInput, request.data)["body"])
-        return Response(CommentSerializer(comment, context={"request": request}).data, status=status.HTTP_201_CREATED)
+                                           body=validated(BulletinCommentInput, request.data)["body"])
+        return Response(BulletinCommentSerializer(comment, context={"request": request}).data,
+                        status=status.HTTP_201_CREATED)
 
 
 class BulletinReactions(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=[TAG], operation_id="neighbourhood_bulletin_react", request=ReactionInput,
+    @extend_schema(tags=[TAG], operation_id="neighbourhood_bulletin_react", request=BulletinReactionInput,
                    responses={200: None, **error_responses(400, 403, 404)})
     def post(self, request: Request, slug: str, bulletin_id: int) -> Response:
         _association, bulletin = _post(request, slug, bulletin_id)
-        data = validated(ReactionInput, request.data)
+        data = validated(BulletinReactionInput, request.data)
         conversation.react(user=request.user, target=bulletin, kind=data["kind"], remove=data["remove"])
         return Response({"reactions": [{k: r[k] for k in ("kind", "count", "mine")}
                                        for r in talk.reactions_on(bulletin, request.user)]})
@@ -292,12 +293,12 @@ class BulletinReactions(APIView):
 class Reports(APIView):
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(tags=[TAG], operation_id="neighbourhood_report", request=ReportInput,
-                   responses={201: ReportSerializer, **error_responses(400, 403, 404)},
+    @extend_schema(tags=[TAG], operation_id="neighbourhood_report", request=ModerationReportInput,
+                   responses={201: ModerationReportSerializer, **error_responses(400, 403, 404)},
                    summary="Report a bulletin or a comment on one to the association's officers.")
     def post(self, request: Request, slug: str) -> Response:
         association = selectors.association_for(request.user, slug)
-        data = validated(ReportInput, request.data)
+        data = validated(ModerationReportInput, request.data)
         viewer = selectors.viewer_of(request.user, association)
         if data["target_type"] == "bulletin":
             target = selectors.bulletin_for(request.user, association, data["target_id"], viewer)
@@ -309,7 +310,7 @@ class Reports(APIView):
             selectors.bulletin_for(request.user, association, comment.target_id, viewer)
             target = comment
         report = conversation.report(user=request.user, target=target, reason=data["reason"])
-        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(ModerationReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
 
 class Moderation(APIView):
@@ -317,14 +318,15 @@ class Moderation(APIView):
 
     @extend_schema(tags=[TAG], operation_id="neighbourhood_moderation",
                    parameters=[OpenApiParameter("resolved", bool)],
-                   responses={200: ReportSerializer(many=True), **error_responses(403, 404)},
+                   responses={200: ModerationReportSerializer(many=True), **error_responses(403, 404)},
                    summary="The association's moderation queue (officers).")
     def get(self, request: Request, slug: str) -> Response:
         association = selectors.association_for(request.user, slug)
         if not selectors.viewer_of(request.user, association).is_officer:
             raise PermissionDenied
         resolved = request.query_params.get("resolved") in ("1", "true")
-        return Response(ReportSerializer(talk.moderation_queue(association, resolved=resolved), many=True).data)
+        reports = talk.moderation_queue(association, resolved=resolved)
+        return Response(ModerationReportSerializer(reports, many=True).data)
 
 
 _base = "associations/<slug:slug>/"
