@@ -107,3 +107,19 @@ def smtp_sink(settings):
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
         settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
         yield sink
+
+
+@pytest.fixture
+def english(client, settings):
+    """English pages, API answers and service messages, for tests that read the words.
+
+    Japanese is the default; a signed-in person's profile language wins over Accept-Language,
+    so the language cookie (the language switch) is what a test sets, as a person would; other
+    clients (an APIClient) fall back to the default language, made English here.
+    """
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override("en"):
+        yield

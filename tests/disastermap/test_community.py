@@ -118,7 +118,7 @@ def test_members_and_editors_see_the_private_map(client, private_map, make_featu
 
 # --- proposing and adding -----------------------------------------------------------------
 
-def test_member_proposes_a_point_and_the_editors_are_told(client, cmap, people, make_user, run_broadcast):
+def test_member_proposes_a_point_and_the_editors_are_told(client, cmap, people, make_user, run_broadcast, english):
     second_editor = make_user("association_officer")
     cmap.editors.add(second_editor)
     client.force_login(people.member)
@@ -142,6 +142,7 @@ def test_member_proposes_a_point_and_the_editors_are_told(client, cmap, people, 
     assert client.get(reverse("api:map-community-features-geojson", args=[cmap.pk])).json()["features"] == []
     # The member sees their own proposal waiting; another member does not.
     client.force_login(people.member)
+    client.cookies["django_language"] = "en"  # logging out above cleared the cookie
     page = client.get(detail_url(cmap)).content.decode()
     assert "Your proposals" in page and "崩れそうな石垣" in page
     client.force_login(people.other_member)

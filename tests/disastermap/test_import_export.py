@@ -25,6 +25,9 @@ IMPORT_URL = "/api/v1/map/imports/"
 HEADER = "ID,名称,緯度,経度\r\n"
 
 
+pytestmark = pytest.mark.usefixtures("english")
+
+
 @pytest.fixture
 def staff(make_user):
     return make_user("city_staff")

@@ -16,7 +16,7 @@ from apps.disastermap.models import Incident
 from apps.disastermap.selectors.layers import generalise
 from apps.disastermap.services.incidents import record_incident
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 # A point inside demo district 01 (中央), with more decimals than a 100 m grid keeps.
 LAT, LON = 34.645123, 133.905432

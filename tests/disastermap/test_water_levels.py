@@ -23,7 +23,7 @@ from apps.disastermap.services import water
 from apps.notifications.choices import Channel, Priority
 from apps.notifications.models import Delivery, Message
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "water_level_device.py"
 _spec = importlib.util.spec_from_file_location("water_level_device", SCRIPT)
