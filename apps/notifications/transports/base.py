@@ -73,6 +73,10 @@ class Transport:
         """Where each of these recipients can be reached on this channel (absent: nowhere)."""
         raise NotImplementedError
 
+    def reachable(self, user_ids: list[int]) -> set[int]:
+        """Which of these recipients have an address here (the fan-out needs no more)."""
+        return set(self.addresses(user_ids))
+
     def send(self, message, outgoing: list[Outgoing]) -> Iterator[list[Result]]:
         """Send `outgoing` (at most `batch_size` items); yield results group by group.
 

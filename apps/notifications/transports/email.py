@@ -40,6 +40,9 @@ class EmailTransport(Transport):
 
     def __init__(self) -> None:
         self.connection = None
+        # Prebuilt mails per (language, has link), kept for the whole chunk.
+        self.templates: dict[tuple[str, bool], bytes | None] = {}
+        self.envelope_from = ""
 
     def addresses(self, user_ids: list[int]) -> dict[int, Any]:
         return dict(EmailAddress.objects.filter(user_id__in=user_ids, verified=True, primary=True)
@@ -68,6 +71,8 @@ class EmailTransport(Transport):
 
     def open(self) -> None:
         self.connection = None  # opened on the first mail, so a chunk with none opens nothing
+        self.templates = {}
+        self.envelope_from = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
     def close(self) -> None:
         if self.connection is not None:
@@ -122,7 +127,8 @@ class EmailTransport(Transport):
         connection = self._connection()
         # The prebuilt-bytes path needs a real SMTP session (not the console/locmem backends).
         smtp = getattr(connection, "connection", None)
-        templates: dict[tuple[str, bool], bytes | None] = {}
+        templates = self.templates
+        envelope_from = self.envelope_from or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
         group: list[Result] = []
         for item in outgoing:
             try:
@@ -134,8 +140,7 @@ class EmailTransport(Transport):
                 else:
                     template = None
                 if template is not None:
-                    smtp.sendmail(parseaddr(settings.DEFAULT_FROM_EMAIL)[1], [item.address],
-                                  self._fill(template, item))
+                    smtp.sendmail(envelope_from, [item.address], self._fill(template, item))
                 else:
                     connection.send_messages([self._mail(message, item)])
             except smtplib.SMTPRecipientsRefused as exc:

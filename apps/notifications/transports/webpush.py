@@ -172,6 +172,9 @@ class WebPushTransport(Transport):
             })
         return dict(subscriptions)
 
+    def reachable(self, user_ids: list[int]) -> set[int]:
+        return set(PushSubscription.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+
     def send(self, message, outgoing: list[Outgoing]) -> Iterator[list[Result]]:
         try:
             keys = vapid_keys()
