@@ -39,7 +39,7 @@ from apps.notifications.choices import (
     DeliveryStatus,
     MessageStatus,
 )
-from apps.notifications.ledger import NewRow, heartbeat, insert_rows, relaxed_commits, write_marks
+from apps.notifications.ledger import Marker, NewRow, heartbeat, insert_rows, relaxed_commits, write_marks
 from apps.notifications.models import Delivery, Message, ResidentPreferences, TopicSubscription
 from apps.notifications.tokens import TRACKING_SALT as TRACKING_SALT
 from apps.notifications.tokens import ChunkSigner
@@ -356,6 +356,7 @@ def _deliver(message: Message, transport: Transport, recipient_ids: list[int], r
                for r in unreachable])
     reachable = [r for r in rows if r.recipient_id in addresses]
     composer = _Composer(message, [r.recipient_id for r in reachable])
+    marker = Marker(overlap=transport.overlap_marks)
     sent = 0
     transport.open()
     try:
@@ -367,9 +368,12 @@ def _deliver(message: Message, transport: Transport, recipient_ids: list[int], r
                 continue
             # Each group is marked as soon as the transport knows it (one mail, one API call).
             for group in transport.send(message, composer.outgoing(batch, addresses)):
-                _mark(group)
+                marker.mark(group)
                 sent += sum(result.ok for result in group)
+        marker.flush()
     except TransportError as exc:
+        # Rows the transport did send must be marked before the rest are given back.
+        marker.flush()
         leftover = Delivery.objects.filter(claim=token, status=DeliveryStatus.SENDING)
         if exc.permanent:
             leftover.update(status=DeliveryStatus.FAILED, error=str(exc)[:300])
@@ -378,6 +382,7 @@ def _deliver(message: Message, transport: Transport, recipient_ids: list[int], r
         leftover.update(status=DeliveryStatus.QUEUED, error=str(exc)[:300])
         raise
     finally:
+        marker.close()
         transport.close()
     return sent
 

@@ -13,10 +13,12 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Case, F, Value, When
+from django.utils import timezone
 
 from apps.notifications.choices import DeliveryStatus
 from apps.notifications.models import Delivery
@@ -142,3 +144,57 @@ def relaxed_commits() -> Iterator[None]:
         # A broken connection cannot be reset, and is not reused either.
         with contextlib.suppress(Exception), connection.cursor() as cursor:
             cursor.execute("RESET synchronous_commit")
+
+
+class Marker:
+    """Writes each group's marks; with `overlap`, on its own connection while the next group
+    is sent, so an SMTP session does not wait for the ledger after every few mails.
+
+    At most one group's marks are in flight: before the next group is handed over, the
+    previous one is committed. After a crash, at most two groups (the one being marked and
+    the one being sent) went out unmarked, and those are sent again under their stable
+    idempotency keys. Overlap needs marks that commit on their own (no enclosing
+    transaction, which the other connection could not see into) and a database with row
+    locks (PostgreSQL).
+    """
+
+    def __init__(self, *, overlap: bool) -> None:
+        self.overlap = overlap and connection.vendor == "postgresql" and not connection.in_atomic_block
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: Future | None = None
+
+    def mark(self, results: list[Result]) -> None:
+        if not self.overlap:
+            write_marks(results, timezone.now())
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-marks")
+            self._pool.submit(_relax_this_connection).result()
+        self.flush()
+        self._pending = self._pool.submit(write_marks, results, timezone.now())
+
+    def flush(self) -> None:
+        """Wait until every mark handed over is committed (raises what the write raised)."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            pending.result()
+
+    def close(self) -> None:
+        if self._pool is None:
+            return
+        try:
+            self.flush()
+        finally:
+            self._pool.submit(_close_this_connection).result()
+            self._pool.shutdown()
+            self._pool = None
+
+
+# Run in the marking thread: `connection` there is that thread's own connection.
+def _relax_this_connection() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+
+
+def _close_this_connection() -> None:
+    connection.close()

@@ -58,6 +58,9 @@ class Transport:
     batch_size: ClassVar[int] = 500
     # True for channels whose rows are complete the moment they are written (the inbox).
     instant: ClassVar[bool] = False
+    # True to write each group's marks while the next group is sent (see ledger.Marker):
+    # for channels of many small groups whose sending waits on the network (SMTP).
+    overlap_marks: ClassVar[bool] = False
 
     def open(self) -> None:
         """Called once before the slices of a chunk (e.g. one SMTP connection for all)."""

@@ -15,9 +15,11 @@ from django.utils import translation
 from apps.notifications.choices import Channel
 from apps.notifications.transports.base import Outgoing, Result, Transport, TransportError
 
-# Accepted mails are marked sent in groups this size: one ledger write per ten mails. A
-# crash can therefore re-send up to this many, each with the same Message-ID.
-MARK_EVERY = 10
+# Accepted mails are marked sent in groups this size, each group written while the next is
+# sent (ledger.Marker). A crash can therefore re-send up to two groups, each mail with the
+# same Message-ID.
+MARK_EVERY = 5
+RESENT_AT_MOST = 2 * MARK_EVERY
 # ASCII stand-ins for the per-recipient parts of a prebuilt mail.
 PLACEHOLDERS = {
     "to": "civicportal-to-0f3a@placeholder.invalid",
@@ -37,6 +39,7 @@ class EmailTransport(Transport):
     channel = Channel.EMAIL
     # Ownership is re-checked every 25 mails; the SMTP connection stays open across slices.
     batch_size = 25
+    overlap_marks = True
 
     def __init__(self) -> None:
         self.connection = None
