@@ -10,12 +10,13 @@ import datetime as dt
 import uuid
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 
 from apps.notifications import fanout, recovery, services, webhooks
 from apps.notifications.choices import Channel
 from apps.notifications.models import Message
-from apps.notifications.transports import TransportError
+from apps.notifications.transports import TransportError, configured_channels
 
 RETRY = {
     "autoretry_for": (TransportError,),
@@ -25,6 +26,13 @@ RETRY = {
     "max_retries": 10,
     "acks_late": True,
 }
+
+
+@worker_ready.connect
+def load_transports(**kwargs) -> None:
+    """Import every configured transport before the first task: the LINE SDK alone takes a
+    second or more to import, and the first step of an emergency must not wait for it."""
+    configured_channels()
 
 
 def _rate(channel: str) -> str | None:
