@@ -66,12 +66,14 @@ QueueStep = Callable[[Message, int], None]
 
 # --- who ----------------------------------------------------------------------------------
 
-def recipients(message: Message, audience: Audience | None = None) -> QuerySet[User]:
-    """Active users in the audience who want this category (emergency: everyone in it)."""
+def recipients(message: Message, audience: Audience | None = None, *, after: int = 0) -> QuerySet[User]:
+    """Active users in the audience who want this category (emergency: everyone in it);
+    with `after`, only those whose id is greater (see Audience.as_q)."""
     audience = audience or parse_audience(message.audience)
-    query = User.objects.filter(is_active=True).filter(audience.as_q())
+    query = User.objects.filter(is_active=True, id__gt=after).filter(audience.as_q(after=after))
     if not message.is_emergency:
-        query = query.filter(id__in=TopicSubscription.objects.filter(category=message.category).values("user_id"))
+        query = query.filter(id__in=TopicSubscription.objects.filter(
+            category=message.category, user_id__gt=after).values("user_id"))
     return query
 
 
@@ -194,7 +196,8 @@ def fan_out_step(message_id: int, *, queue_chunk: QueueChunk, after: int | None 
         locked = Message.objects.select_for_update().get(id=message_id)
         if locked.status != MessageStatus.SENDING or (after is not None and locked.fanout_cursor != after):
             return None
-        ids = next(iter_id_chunks(recipients(locked, audience), after=locked.fanout_cursor, size=chunk_size), [])
+        cursor = locked.fanout_cursor
+        ids = next(iter_id_chunks(recipients(locked, audience, after=cursor), after=cursor, size=chunk_size), [])
         if ids:
             queued = _write_chunk(locked, audience, ids, configured_channels())
             locked.fanout_cursor = ids[-1]
