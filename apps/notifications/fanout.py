@@ -3,7 +3,8 @@
 Exactly once, even across crashes:
 - Audience ids are read in ascending order in chunks; each chunk's ledger rows and the
   message's cursor are written in one transaction, so a restarted fan-out resumes after the
-  last chunk it committed and never resolves a chunk twice.
+  last chunk it committed and never resolves a chunk twice. Each chunk is one step (one task
+  in a chain, see `fan_out_step`).
 - A delivery task first *claims* its rows (QUEUED -> SENDING with a claim id) in a committed
   update, then marks each row the moment the transport knows its fate. A task that runs
   twice finds nothing left to claim.
@@ -19,13 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import uuid
-from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
-from django.core import signing
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -39,29 +39,41 @@ from apps.notifications.choices import (
     DeliveryStatus,
     MessageStatus,
 )
+from apps.notifications.ledger import Marker, NewRow, heartbeat, insert_rows, relaxed_commits, write_marks
 from apps.notifications.models import Delivery, Message, ResidentPreferences, TopicSubscription
+from apps.notifications.tokens import TRACKING_SALT as TRACKING_SALT
+from apps.notifications.tokens import ChunkSigner
+from apps.notifications.tokens import read_tracking_token as read_tracking_token
+from apps.notifications.tokens import tracking_token as tracking_token
 from apps.notifications.transports import TransportError, configured_channels, transport_for
-from apps.notifications.transports.base import Outgoing, Result
+from apps.notifications.transports.base import Outgoing, Result, Transport
 from apps.notifications.webhooks import plan_webhooks
 
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = settings.NOTIFICATION_CHUNK_SIZE
-TRACKING_SALT = "notifications.tracking"
+# The order each step queues its chunks in: the channels whose first message goes out
+# soonest first (an SMTP exchange or one push, not four LINE calls of 500), so the first
+# resident hears of an emergency within moments of publishing.
+QUEUE_ORDER = (Channel.EMAIL, Channel.WEBPUSH, Channel.SMS, Channel.LINE)
 
 # Called after each committed chunk with (message, channel, recipient_ids); the tasks
 # module installs the function that queues a delivery task.
 QueueChunk = Callable[[Message, str, list[int]], None]
+# Called after a committed step with (message, cursor) to queue the next step.
+QueueStep = Callable[[Message, int], None]
 
 
 # --- who ----------------------------------------------------------------------------------
 
-def recipients(message: Message, audience: Audience | None = None) -> QuerySet[User]:
-    """Active users in the audience who want this category (emergency: everyone in it)."""
+def recipients(message: Message, audience: Audience | None = None, *, after: int = 0) -> QuerySet[User]:
+    """Active users in the audience who want this category (emergency: everyone in it);
+    with `after`, only those whose id is greater (see Audience.as_q)."""
     audience = audience or parse_audience(message.audience)
-    query = User.objects.filter(is_active=True).filter(audience.as_q())
+    query = User.objects.filter(is_active=True, id__gt=after).filter(audience.as_q(after=after))
     if not message.is_emergency:
-        query = query.filter(id__in=TopicSubscription.objects.filter(category=message.category).values("user_id"))
+        query = query.filter(id__in=TopicSubscription.objects.filter(
+            category=message.category, user_id__gt=after).values("user_id"))
     return query
 
 
@@ -113,9 +125,10 @@ def channel_plan(message: Message, ids: list[int], *, channels: list[str] | None
     Emergency messages use every channel a resident has connected, whatever they chose.
     """
     channels = channels if channels is not None else configured_channels()
-    prefs = {p.user_id: p for p in ResidentPreferences.objects.filter(user_id__in=ids)}
-    default = ResidentPreferences()
     emergency = message.is_emergency
+    # An emergency ignores the residents' choices, so they need not be read at all.
+    prefs = {} if emergency else {p.user_id: p for p in ResidentPreferences.objects.filter(user_id__in=ids)}
+    default = ResidentPreferences()
 
     def wants(user_id: int, flag: str) -> bool:
         return emergency or getattr(prefs.get(user_id, default), flag)
@@ -127,7 +140,7 @@ def channel_plan(message: Message, ids: list[int], *, channels: list[str] | None
             continue
         if channel == Channel.SMS and message.priority not in SMS_PRIORITIES:
             continue
-        reachable = transport_for(channel).addresses(ids)
+        reachable = transport_for(channel).reachable(ids)
         flag = f"{channel}_enabled"
         plan[channel] = [i for i in ids if i in reachable and wants(i, flag)]
     return plan
@@ -135,42 +148,76 @@ def channel_plan(message: Message, ids: list[int], *, channels: list[str] | None
 
 # --- fan-out ------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Step:
+    """What one fan-out step did."""
+
+    added: int  # recipients whose ledger rows this step wrote
+    cursor: int  # the highest recipient id resolved so far
+    done: bool  # the whole audience is resolved
+
+
 def fan_out(message_id: int, *, queue_chunk: QueueChunk, chunk_size: int = CHUNK_SIZE,
             queue_webhook: Callable[[int, Message], None] | None = None) -> int:
-    """Resolve the audience and write the ledger chunk by chunk; returns recipients added."""
+    """Resolve the whole audience here, step after step; returns recipients added."""
+    added = 0
+    while (step := fan_out_step(message_id, queue_chunk=queue_chunk, chunk_size=chunk_size,
+                                queue_webhook=queue_webhook)) is not None:
+        added += step.added
+        if step.done:
+            break
+    return added
+
+
+def fan_out_step(message_id: int, *, queue_chunk: QueueChunk, after: int | None = None,
+                 chunk_size: int = CHUNK_SIZE, queue_webhook: Callable[[int, Message], None] | None = None,
+                 queue_next: QueueStep | None = None) -> Step | None:
+    """Resolve the next chunk of the audience and write its ledger rows; None if nothing to do.
+
+    The worker runs a fan-out as a chain of tasks, one step each: a step queues its delivery
+    chunks, then the next step (`queue_next`). Every worker can so deliver from the first
+    moment, and the fan-out keeps pace with delivery instead of holding a worker to itself.
+    `after` is the cursor the step expects: a step whose message has moved past it (a second
+    chain, e.g. one recovery resumed while the first was still alive) stops, so at most one
+    chain goes on.
+    """
     message = Message.objects.get(id=message_id)
     if message.status != MessageStatus.SENDING:
-        return 0
-    audience = parse_audience(message.audience)
-    query = recipients(message, audience)
-    channels = configured_channels()
-    added = 0
-    with transaction.atomic():
-        started = Message.objects.filter(id=message.id, fanout_started_at=None).update(
-            fanout_started_at=timezone.now())
-        # Other city systems hear of it at once, not after the last resident.
-        if started and queue_webhook is not None:
-            plan_webhooks(message, queue=queue_webhook)
-    while True:
+        return None
+    if message.fanout_started_at is None:
         with transaction.atomic():
-            locked = Message.objects.select_for_update().get(id=message_id)
-            if locked.status != MessageStatus.SENDING:
-                return added
-            ids = next(iter_id_chunks(query, after=locked.fanout_cursor, size=chunk_size), [])
-            if not ids:
-                locked.status = MessageStatus.SENT
-                locked.fanout_finished_at = timezone.now()
-                locked.save(update_fields=["status", "fanout_finished_at"])
-                return added
-            queued = _write_chunk(locked, audience, ids, channels)
+            started = Message.objects.filter(id=message.id, fanout_started_at=None).update(
+                fanout_started_at=timezone.now())
+            # Other city systems hear of it at once, not after the last resident.
+            if started and queue_webhook is not None:
+                plan_webhooks(message, queue=queue_webhook)
+    audience = parse_audience(message.audience)
+    with transaction.atomic():
+        locked = Message.objects.select_for_update().get(id=message_id)
+        if locked.status != MessageStatus.SENDING or (after is not None and locked.fanout_cursor != after):
+            return None
+        cursor = locked.fanout_cursor
+        ids = next(iter_id_chunks(recipients(locked, audience, after=cursor), after=cursor, size=chunk_size), [])
+        if ids:
+            queued = _write_chunk(locked, audience, ids, configured_channels())
             locked.fanout_cursor = ids[-1]
             locked.recipient_count += len(ids)
-            locked.save(update_fields=["fanout_cursor", "recipient_count"])
-            for channel, channel_ids in queued.items():
-                transaction.on_commit(
-                    lambda m=locked, c=channel, i=channel_ids: queue_chunk(m, c, i)
-                )
-        added += len(ids)
+        # Ids come in ascending order: a short chunk was the last one.
+        done = len(ids) < chunk_size
+        if done:
+            locked.status = MessageStatus.SENT
+            locked.fanout_finished_at = timezone.now()
+        locked.save(update_fields=["fanout_cursor", "recipient_count", "status", "fanout_finished_at"])
+        if ids:
+            for channel in sorted(queued, key=_queue_rank):
+                transaction.on_commit(lambda c=channel, i=queued[channel]: queue_chunk(locked, c, i))
+        if not done and queue_next is not None:
+            transaction.on_commit(lambda: queue_next(locked, locked.fanout_cursor))
+    return Step(added=len(ids), cursor=locked.fanout_cursor, done=done)
+
+
+def _queue_rank(channel: str) -> int:
+    return QUEUE_ORDER.index(channel) if channel in QUEUE_ORDER else len(QUEUE_ORDER)
 
 
 def _write_chunk(message: Message, audience: Audience, ids: list[int], channels: list[str]) -> dict[str, list[int]]:
@@ -178,17 +225,18 @@ def _write_chunk(message: Message, audience: Audience, ids: list[int], channels:
     now = timezone.now()
     labels = _segment_labels(audience, ids)
     plan = channel_plan(message, ids, channels=channels)
-    prefs = (
+    quiet = (
         {}
         if message.is_emergency
         else {p.user_id: p for p in ResidentPreferences.objects.filter(user_id__in=ids).exclude(quiet_start=None)}
     )
     to_send: dict[str, list[int]] = {}
-    rows = []
     for channel, channel_ids in plan.items():
         instant = transport_for(channel).instant
+        rows = []
         for user_id in channel_ids:
-            wait_until = _in_quiet_hours(prefs.get(user_id), now) if channel in INTRUSIVE_CHANNELS else None
+            prefs = quiet.get(user_id)
+            wait_until = _in_quiet_hours(prefs, now) if prefs is not None and channel in INTRUSIVE_CHANNELS else None
             if instant:
                 status = DeliveryStatus.DELIVERED
             elif wait_until:
@@ -196,26 +244,16 @@ def _write_chunk(message: Message, audience: Audience, ids: list[int], channels:
             else:
                 status = DeliveryStatus.QUEUED
                 to_send.setdefault(channel, []).append(user_id)
-            rows.append(Delivery(
-                message=message, recipient_id=user_id, channel=channel, status=status,
-                segment=labels.get(user_id, ""), not_before=wait_until,
-                sent_at=now if instant else None, delivered_at=now if instant else None,
-            ))
-    Delivery.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+            rows.append(NewRow(user_id, status, labels.get(user_id, ""), wait_until))
+        insert_rows(message_id=message.id, channel=channel, rows=rows, now=now, instant=instant)
     return to_send
 
 
 # --- delivery -----------------------------------------------------------------------------
 
-def tracking_token(delivery_id: int) -> str:
-    return signing.dumps(delivery_id, salt=TRACKING_SALT, compress=True)
-
-
-def read_tracking_token(token: str) -> int | None:
-    try:
-        return int(signing.loads(token, salt=TRACKING_SALT))
-    except (signing.BadSignature, ValueError, TypeError):
-        return None
+class _Row(NamedTuple):
+    id: int
+    recipient_id: int
 
 
 def _absolute(path: str) -> str:
@@ -223,12 +261,14 @@ def _absolute(path: str) -> str:
 
 
 def claim(message_id: int, channel: str, recipient_ids: list[int]) -> uuid.UUID | None:
-    """Take the rows still waiting; a second caller gets nothing. Committed on return."""
+    """Take the rows still waiting, counting the attempt; a second caller gets nothing.
+
+    One UPDATE, committed on return (outside a transaction).
+    """
     token = uuid.uuid4()
-    with transaction.atomic():
-        count = Delivery.objects.filter(
-            message_id=message_id, channel=channel, recipient_id__in=recipient_ids, status=DeliveryStatus.QUEUED,
-        ).update(status=DeliveryStatus.SENDING, claim=token, claimed_at=timezone.now())
+    count = Delivery.objects.filter(
+        message_id=message_id, channel=channel, recipient_id__in=recipient_ids, status=DeliveryStatus.QUEUED,
+    ).update(status=DeliveryStatus.SENDING, claim=token, claimed_at=timezone.now(), attempts=F("attempts") + 1)
     return token if count else None
 
 
@@ -239,80 +279,44 @@ def _url_maker(name: str) -> Callable[[str], str]:
     return lambda token: template.replace(marker, token)
 
 
+class _Composer:
+    """Builds each row's Outgoing; whatever is the same for the whole chunk is worked out once."""
+
+    def __init__(self, message: Message, recipient_ids: list[int]) -> None:
+        self.message = message
+        self.languages = dict(Profile.objects.filter(user_id__in=recipient_ids)
+                              .values_list("user_id", "preferred_language"))
+        self.click_url, self.open_url = _url_maker("notifications:track_click"), _url_maker("notifications:track_open")
+        self.unsubscribe_url = _absolute(reverse("notifications:settings"))
+        self.signer = ChunkSigner()
+        self.texts: dict[str, tuple[str, str]] = {}
+
+    def outgoing(self, rows: list[_Row] | list[Delivery], addresses: dict) -> list[Outgoing]:
+        message, items = self.message, []
+        for row in rows:
+            language = self.languages.get(row.recipient_id, "ja")
+            if language not in self.texts:
+                self.texts[language] = message.text_for(language)
+            title, body = self.texts[language]
+            token = self.signer.sign(row.id)
+            items.append(Outgoing(
+                delivery_id=row.id, recipient_id=row.recipient_id, address=addresses.get(row.recipient_id),
+                language=language, title=title, body=body,
+                link=self.click_url(token) if message.link_url else "",
+                open_pixel=self.open_url(token),
+                unsubscribe_url=self.unsubscribe_url,
+                # Stable across retries and take-overs, so a provider can drop a resend.
+                idempotency_key=f"m{message.id}-d{row.id}",
+            ))
+        return items
+
+
 def _outgoing(message: Message, rows: list[Delivery], addresses: dict) -> list[Outgoing]:
-    languages = dict(Profile.objects.filter(user_id__in=[r.recipient_id for r in rows])
-                     .values_list("user_id", "preferred_language"))
-    click_url, open_url = _url_maker("notifications:track_click"), _url_maker("notifications:track_open")
-    unsubscribe_url = _absolute(reverse("notifications:settings"))
-    items = []
-    for row in rows:
-        language = languages.get(row.recipient_id, "ja")
-        title, body = message.text_for(language)
-        token = tracking_token(row.id)
-        items.append(Outgoing(
-            delivery_id=row.id, recipient_id=row.recipient_id, address=addresses.get(row.recipient_id),
-            language=language, title=title, body=body,
-            link=click_url(token) if message.link_url else "",
-            open_pixel=open_url(token),
-            unsubscribe_url=unsubscribe_url,
-            # Stable across retries and take-overs, so a provider can drop a resend.
-            idempotency_key=f"m{message.id}-d{row.id}",
-        ))
-    return items
+    return _Composer(message, [r.recipient_id for r in rows]).outgoing(rows, addresses)
 
 
-@contextmanager
-def _relaxed_commit() -> Iterator[None]:
-    """Marks may skip waiting for the WAL flush: a worker crash loses none of them (the
-    server has them); only a database-server crash could lose the last few, and then the
-    rows are sent again under the same idempotency key / Message-ID."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        yield
-
-
-def _mark(results: list[Result], channel: str) -> None:
-    with _relaxed_commit():
-        _write_marks(results)
-
-
-def _write_marks(results: list[Result]) -> None:
-    now = timezone.now()
-    done_ids = [r.delivery_id for r in results if r.ok and not r.delivered]
-    delivered_ids = [r.delivery_id for r in results if r.ok and r.delivered]
-    if done_ids:
-        Delivery.objects.filter(id__in=done_ids, status=DeliveryStatus.SENDING).update(
-            status=DeliveryStatus.SENT, sent_at=now, error="")
-    if delivered_ids:
-        Delivery.objects.filter(id__in=delivered_ids, status=DeliveryStatus.SENDING).update(
-            status=DeliveryStatus.DELIVERED, sent_at=now, delivered_at=now, error="")
-    by_provider_id: dict[str, list[int]] = defaultdict(list)
-    for result in results:
-        if not result.ok:
-            # A row that failed for this recipient only: permanent or not, retrying the
-            # whole chunk would not help it, and the sender's page shows the reason.
-            Delivery.objects.filter(id=result.delivery_id, status=DeliveryStatus.SENDING).update(
-                status=DeliveryStatus.FAILED, error=result.error[:300])
-        if result.provider_id:
-            by_provider_id[result.provider_id[:200]].append(result.delivery_id)
-    # One LINE call gives all its rows the same request id: one UPDATE per call.
-    for provider_id, ids in by_provider_id.items():
-        Delivery.objects.filter(id__in=ids).update(provider_id=provider_id)
-
-
-def _still_mine(row_ids: list[int], token: uuid.UUID) -> list[int]:
-    """Heartbeat: confirm (and refresh) ownership of rows just before sending them.
-
-    Row locks make this atomic with `take_over`: a recovery that takes rows over waits for
-    this to commit, then sees the fresh heartbeat and leaves them alone.
-    """
-    with transaction.atomic():
-        owned = list(Delivery.objects.select_for_update().filter(
-            id__in=row_ids, claim=token, status=DeliveryStatus.SENDING).values_list("id", flat=True))
-        Delivery.objects.filter(id__in=owned).update(claimed_at=timezone.now())
-    return owned
+def _mark(results: list[Result]) -> None:
+    write_marks(results, timezone.now())
 
 
 def take_over(old: uuid.UUID, *, older_than: dt.timedelta) -> uuid.UUID | None:
@@ -332,35 +336,47 @@ def deliver(message_id: int, channel: str, recipient_ids: list[int], *, reclaim:
     """
     message = Message.objects.prefetch_related("variants").get(id=message_id)
     transport = transport_for(channel)
-    token = reclaim or claim(message_id, channel, recipient_ids)
+    with relaxed_commits():
+        return _deliver(message, transport, recipient_ids, reclaim)
+
+
+def _deliver(message: Message, transport: Transport, recipient_ids: list[int], reclaim: uuid.UUID | None) -> int:
+    token = reclaim or claim(message.id, transport.channel, recipient_ids)
     if token is None:
         return 0
-    rows = list(Delivery.objects.filter(message_id=message_id, channel=channel, claim=token,
-                                        status=DeliveryStatus.SENDING).order_by("id"))
+    mine = Delivery.objects.filter(message_id=message.id, channel=transport.channel, claim=token,
+                                   status=DeliveryStatus.SENDING)
+    if reclaim is not None:
+        mine.update(attempts=F("attempts") + 1)
+    rows = [_Row(*values) for values in mine.order_by("id").values_list("id", "recipient_id")]
     if message.expires_at and message.expires_at <= timezone.now():
         Delivery.objects.filter(id__in=[r.id for r in rows]).update(status=DeliveryStatus.FAILED, error="expired")
         return 0
-    Delivery.objects.filter(id__in=[r.id for r in rows]).update(attempts=F("attempts") + 1)
     addresses = transport.addresses([r.recipient_id for r in rows])
     unreachable = [r for r in rows if r.recipient_id not in addresses]
     if unreachable:
         _mark([Result(r.id, ok=False, error="no address on this channel any more", permanent=True)
-               for r in unreachable], channel)
+               for r in unreachable])
     reachable = [r for r in rows if r.recipient_id in addresses]
+    composer = _Composer(message, [r.recipient_id for r in reachable])
+    marker = Marker(overlap=transport.overlap_marks)
     sent = 0
     transport.open()
     try:
         for start in range(0, len(reachable), transport.batch_size):
             batch = reachable[start:start + transport.batch_size]
-            owned = set(_still_mine([r.id for r in batch], token))
+            owned = set(heartbeat([r.id for r in batch], token, timezone.now()))
             batch = [r for r in batch if r.id in owned]
             if not batch:
                 continue
             # Each group is marked as soon as the transport knows it (one mail, one API call).
-            for group in transport.send(message, _outgoing(message, batch, addresses)):
-                _mark(group, channel)
+            for group in transport.send(message, composer.outgoing(batch, addresses)):
+                marker.mark(group)
                 sent += sum(result.ok for result in group)
+        marker.flush()
     except TransportError as exc:
+        # Rows the transport did send must be marked before the rest are given back.
+        marker.flush()
         leftover = Delivery.objects.filter(claim=token, status=DeliveryStatus.SENDING)
         if exc.permanent:
             leftover.update(status=DeliveryStatus.FAILED, error=str(exc)[:300])
@@ -369,6 +385,7 @@ def deliver(message_id: int, channel: str, recipient_ids: list[int], *, reclaim:
         leftover.update(status=DeliveryStatus.QUEUED, error=str(exc)[:300])
         raise
     finally:
+        marker.close()
         transport.close()
     return sent
 

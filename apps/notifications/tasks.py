@@ -10,12 +10,13 @@ import datetime as dt
 import uuid
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 
 from apps.notifications import fanout, recovery, services, webhooks
 from apps.notifications.choices import Channel
 from apps.notifications.models import Message
-from apps.notifications.transports import TransportError
+from apps.notifications.transports import TransportError, configured_channels
 
 RETRY = {
     "autoretry_for": (TransportError,),
@@ -25,6 +26,13 @@ RETRY = {
     "max_retries": 10,
     "acks_late": True,
 }
+
+
+@worker_ready.connect
+def load_transports(**kwargs) -> None:
+    """Import every configured transport before the first task: the LINE SDK alone takes a
+    second or more to import, and the first step of an emergency must not wait for it."""
+    configured_channels()
 
 
 def _rate(channel: str) -> str | None:
@@ -43,13 +51,20 @@ def start_fanout(message: Message) -> None:
     fan_out_message.apply_async(args=[message.id], queue=fanout.queue_name(message))
 
 
+def continue_fanout(message: Message, cursor: int) -> None:
+    fan_out_message.apply_async(args=[message.id, cursor], queue=fanout.queue_name(message))
+
+
 def queue_webhook(delivery_id: int, message: Message) -> None:
     deliver_webhook.apply_async(args=[delivery_id], queue=fanout.queue_name(message))
 
 
 @shared_task(name="notifications.fan_out", acks_late=True)
-def fan_out_message(message_id: int) -> int:
-    return fanout.fan_out(message_id, queue_chunk=queue_chunk, queue_webhook=queue_webhook)
+def fan_out_message(message_id: int, after: int | None = None) -> int:
+    """One step of a fan-out; it queues its delivery chunks, then the next step."""
+    step = fanout.fan_out_step(message_id, after=after, queue_chunk=queue_chunk, queue_webhook=queue_webhook,
+                               queue_next=continue_fanout)
+    return step.added if step else 0
 
 
 @shared_task(name="notifications.deliver_webhook", **RETRY)

@@ -236,3 +236,60 @@ def test_preview_counts_recipients_and_channels(sender, resident_in, demo_map):
                               category="administration")
     assert result["recipients"] == 2
     assert result["channels"] == {"inbox": 2, "email": 1}
+
+
+def test_fan_out_runs_as_a_chain_of_steps_that_never_doubles(sender, resident_in, demo_map, smtp_sink):
+    """One step per task: each queues its chunks, then the next step; a stale step does nothing."""
+    residents = sorted([resident_in("01") for _ in range(3)], key=lambda u: u.id)
+    message = publish(sender, district_audience(demo_map.districts["01"]))
+    queued: list[tuple[str, list[int]]] = []
+    steps: list[int] = []
+
+    def step(after):
+        return fanout.fan_out_step(message.id, after=after, chunk_size=2,
+                                   queue_chunk=lambda m, c, ids: queued.append((c, ids)),
+                                   queue_next=lambda m, cursor: steps.append(cursor))
+
+    first = step(None)
+    assert (first.added, first.done) == (2, False)
+    assert steps == [residents[1].id] and queued == [(Channel.EMAIL, [u.id for u in residents[:2]])]
+    # A second chain (say, one recovery resumed) that expects an older cursor stops at once.
+    assert step(0) is None
+    last = step(steps[-1])
+    assert (last.added, last.done) == (1, True)
+    assert steps == [residents[1].id]  # the short chunk was the last: no further step
+    assert step(steps[-1]) is None  # the message is sent; a late duplicate does nothing
+    message.refresh_from_db()
+    assert (message.status, message.recipient_count) == (MessageStatus.SENT, 3)
+    assert Delivery.objects.filter(message=message).count() == 6
+    for channel, ids in queued:
+        fanout.deliver(message.id, channel, ids)
+    assert sorted(m["To"] for m in smtp_sink.messages) == sorted(u.email for u in residents)
+
+
+def test_each_step_queues_the_quickest_first_message_before_line(sender, resident_in, demo_map, settings):
+    from apps.notifications.models import LineLink
+
+    settings.LINE_CHANNEL_ACCESS_TOKEN, settings.LINE_CHANNEL_SECRET = "token", "secret"
+    user = resident_in("01")
+    LineLink.objects.create(user=user, line_user_id="U" + "b" * 32)
+    message = publish(sender, district_audience(demo_map.districts["01"]), category="disaster",
+                      priority=Priority.EMERGENCY)
+    queued: list[str] = []
+    fanout.fan_out(message.id, queue_chunk=lambda m, c, ids: queued.append(c))
+    assert queued == [Channel.EMAIL, Channel.LINE]
+
+
+def test_chunks_of_a_union_of_segments_reach_everyone_once(sender, resident_in, demo_map, run_broadcast):
+    """The keyset cursor goes inside each segment's sub-query; every chunk still finds its people."""
+    first, second, third = resident_in("01"), resident_in("02"), resident_in("01")
+    resident_in("03")  # in neither segment
+    audience = {"segments": [{"kind": "district", "ids": [demo_map.districts["01"].id]},
+                             {"kind": "district", "ids": [demo_map.districts["02"].id]}]}
+    message = publish(sender, audience)
+    run_broadcast(message, chunk_size=1)
+    inbox = Delivery.objects.filter(message=message, channel=Channel.INBOX)
+    assert sorted(inbox.values_list("recipient_id", flat=True)) == sorted(u.id for u in (first, second, third))
+    assert inbox.get(recipient=second).segment == demo_map.districts["02"].name
+    message.refresh_from_db()
+    assert (message.status, message.recipient_count) == (MessageStatus.SENT, 3)

@@ -521,3 +521,22 @@ def test_the_controls_explain_themselves_without_javascript_and_carry_no_inline_
     for name in ("push_key", "push_subscribe", "push_unsubscribe", "service_worker"):
         assert f'"{reverse("notifications:" + name)}"' in html
     assert 'role="status"' in html
+
+
+def test_one_vapid_token_per_push_service_until_it_nears_expiry(vapid, monkeypatch):
+    from apps.notifications.transports import webpush as transport
+
+    monkeypatch.setattr(transport, "_vapid_headers", {})
+    keys = transport.vapid_keys()
+    first = transport.vapid_headers(keys, "https://fcm.googleapis.com/fcm/send/abc")
+    assert transport.vapid_headers(keys, "https://fcm.googleapis.com/fcm/send/def") == first
+    other = transport.vapid_headers(keys, "https://updates.push.services.mozilla.com/wpush/v2/x")
+    assert other != first  # each push service is its own audience
+    token = first["Authorization"].split("t=", 1)[1].split(",", 1)[0]
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert claims["aud"] == "https://fcm.googleapis.com" and claims["sub"] == SUBJECT
+    # An hour before it expires, a fresh one is signed.
+    now = time.time()
+    monkeypatch.setattr(transport.time, "time", lambda: now + transport.VAPID_LIFETIME_SECONDS - 1800)
+    renewed = transport.vapid_headers(keys, "https://fcm.googleapis.com/fcm/send/abc")
+    assert renewed != first

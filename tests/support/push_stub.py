@@ -73,6 +73,9 @@ class PushService(LoopbackServer):
         self._aliases: list[tuple[str, str]] = []  # (name prefix, subscription name)
         self._keep_records = True
         self._accepted = 0
+        # (token, key) -> claims, for tokens whose signature was already checked: senders
+        # reuse one token for hours, and the same bytes verify the same way every time.
+        self._verified: dict[tuple[str, str], dict] = {}
         super().__init__(self._handler(), host)
 
     @property
@@ -127,15 +130,19 @@ class PushService(LoopbackServer):
             key, _, value = piece.strip().partition("=")
             parts[key.strip()] = value.strip()
         token, public = parts.get("t", ""), parts.get("k", "")
-        try:
-            key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b64url_decode(public))
-        except ValueError:
-            return {}, public, "k is not a P-256 public key"
-        try:
-            claims = jwt.decode(token, key=key, algorithms=["ES256"], audience=self.origin,
-                                options={"require": ["aud", "exp", "sub"]})
-        except jwt.InvalidTokenError as exc:
-            return {}, public, f"bad VAPID token: {exc}"
+        claims = self._verified.get((token, public))
+        if claims is None or claims["exp"] <= time.time():
+            try:
+                key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b64url_decode(public))
+            except ValueError:
+                return {}, public, "k is not a P-256 public key"
+            try:
+                claims = jwt.decode(token, key=key, algorithms=["ES256"], audience=self.origin,
+                                    options={"require": ["aud", "exp", "sub"]})
+            except jwt.InvalidTokenError as exc:
+                return {}, public, f"bad VAPID token: {exc}"
+            with self._lock:
+                self._verified[(token, public)] = claims
         if claims["exp"] > time.time() + 24 * 3600:
             return claims, public, "exp is more than 24 hours ahead"
         if not str(claims["sub"]).startswith(("mailto:", "https://")):

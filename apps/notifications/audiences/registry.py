@@ -62,8 +62,14 @@ class Audience:
     segments: list[Segment] = field(default_factory=list)
     match: str = "any"
 
-    def as_q(self) -> Q:
-        parts = [Q(id__in=segment.user_ids()) for segment in self.segments]
+    def as_q(self, *, after: int = 0) -> Q:
+        """Who is in the audience; `after` leaves out user ids up to it (a keyset cursor).
+
+        The cursor is also put inside each segment's sub-query, where the planner cannot
+        carry it by itself: each chunk then reads its own stretch of the segment's index
+        instead of the whole segment again.
+        """
+        parts = [Q(id__in=_after(segment.user_ids(), after)) for segment in self.segments]
         combined = parts[0]
         for part in parts[1:]:
             combined = combined | part if self.match == "any" else combined & part
@@ -78,6 +84,13 @@ class Audience:
 
     def may_be_used_by(self, user) -> bool:
         return all(segment.kind.may_use(user, segment.params) for segment in self.segments)
+
+
+def _after(ids: QuerySet, after: int) -> QuerySet:
+    fields = ids.query.values_select
+    if not after or len(fields) != 1:
+        return ids  # a resolver's own shape (e.g. an annotation): left as it is
+    return ids.filter(**{f"{fields[0]}__gt": after})
 
 
 MAX_SEGMENTS = 20

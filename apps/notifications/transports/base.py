@@ -58,6 +58,9 @@ class Transport:
     batch_size: ClassVar[int] = 500
     # True for channels whose rows are complete the moment they are written (the inbox).
     instant: ClassVar[bool] = False
+    # True to write each group's marks while the next group is sent (see ledger.Marker):
+    # for channels of many small groups whose sending waits on the network (SMTP).
+    overlap_marks: ClassVar[bool] = False
 
     def open(self) -> None:
         """Called once before the slices of a chunk (e.g. one SMTP connection for all)."""
@@ -72,6 +75,10 @@ class Transport:
     def addresses(self, user_ids: list[int]) -> dict[int, Any]:
         """Where each of these recipients can be reached on this channel (absent: nowhere)."""
         raise NotImplementedError
+
+    def reachable(self, user_ids: list[int]) -> set[int]:
+        """Which of these recipients have an address here (the fan-out needs no more)."""
+        return set(self.addresses(user_ids))
 
     def send(self, message, outgoing: list[Outgoing]) -> Iterator[list[Result]]:
         """Send `outgoing` (at most `batch_size` items); yield results group by group.

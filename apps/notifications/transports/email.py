@@ -15,9 +15,11 @@ from django.utils import translation
 from apps.notifications.choices import Channel
 from apps.notifications.transports.base import Outgoing, Result, Transport, TransportError
 
-# Accepted mails are marked sent in groups this size: one ledger write per ten mails. A
-# crash can therefore re-send up to this many, each with the same Message-ID.
-MARK_EVERY = 10
+# Accepted mails are marked sent in groups this size, each group written while the next is
+# sent (ledger.Marker). A crash can therefore re-send up to two groups, each mail with the
+# same Message-ID.
+MARK_EVERY = 5
+RESENT_AT_MOST = 2 * MARK_EVERY
 # ASCII stand-ins for the per-recipient parts of a prebuilt mail.
 PLACEHOLDERS = {
     "to": "civicportal-to-0f3a@placeholder.invalid",
@@ -37,9 +39,13 @@ class EmailTransport(Transport):
     channel = Channel.EMAIL
     # Ownership is re-checked every 25 mails; the SMTP connection stays open across slices.
     batch_size = 25
+    overlap_marks = True
 
     def __init__(self) -> None:
         self.connection = None
+        # Prebuilt mails per (language, has link), kept for the whole chunk.
+        self.templates: dict[tuple[str, bool], bytes | None] = {}
+        self.envelope_from = ""
 
     def addresses(self, user_ids: list[int]) -> dict[int, Any]:
         return dict(EmailAddress.objects.filter(user_id__in=user_ids, verified=True, primary=True)
@@ -68,6 +74,8 @@ class EmailTransport(Transport):
 
     def open(self) -> None:
         self.connection = None  # opened on the first mail, so a chunk with none opens nothing
+        self.templates = {}
+        self.envelope_from = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
 
     def close(self) -> None:
         if self.connection is not None:
@@ -122,7 +130,8 @@ class EmailTransport(Transport):
         connection = self._connection()
         # The prebuilt-bytes path needs a real SMTP session (not the console/locmem backends).
         smtp = getattr(connection, "connection", None)
-        templates: dict[tuple[str, bool], bytes | None] = {}
+        templates = self.templates
+        envelope_from = self.envelope_from or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
         group: list[Result] = []
         for item in outgoing:
             try:
@@ -134,8 +143,7 @@ class EmailTransport(Transport):
                 else:
                     template = None
                 if template is not None:
-                    smtp.sendmail(parseaddr(settings.DEFAULT_FROM_EMAIL)[1], [item.address],
-                                  self._fill(template, item))
+                    smtp.sendmail(envelope_from, [item.address], self._fill(template, item))
                 else:
                     connection.send_messages([self._mail(message, item)])
             except smtplib.SMTPRecipientsRefused as exc:

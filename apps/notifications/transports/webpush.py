@@ -16,11 +16,16 @@ import base64
 import functools
 import json
 import logging
+import os
+import threading
+import time
+import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from cryptography.hazmat.primitives import serialization
@@ -152,6 +157,43 @@ class _Outcome:
 
 # Pushes in flight at once per worker process.
 CONCURRENCY = 8
+# A VAPID token is a signed JWT the push service accepts until its `exp` (at most 24 hours
+# ahead): one per push service origin is signed and reused, and renewed well before it expires.
+VAPID_LIFETIME_SECONDS = 12 * 3600
+VAPID_RENEW_SECONDS = 3600
+_vapid_headers: dict[tuple[str, str, str], tuple[dict[str, str], int]] = {}
+_sessions: list[requests.Session] = []
+_session_lock = threading.Lock()
+
+
+def vapid_headers(keys: VapidKeys, endpoint: str) -> dict[str, str]:
+    """The Authorization header for pushes to `endpoint`'s push service, signed once per origin."""
+    parts = urlsplit(endpoint)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    key = (keys.application_server_key, settings.VAPID_SUBJECT, origin)
+    now = int(time.time())
+    cached = _vapid_headers.get(key)
+    if cached is not None and cached[1] - now > VAPID_RENEW_SECONDS:
+        return cached[0]
+    expires = now + VAPID_LIFETIME_SECONDS
+    headers = keys.signer.sign({"sub": settings.VAPID_SUBJECT, "aud": origin, "exp": expires})
+    _vapid_headers[key] = (headers, expires)  # two threads signing at once is harmless
+    return headers
+
+
+def _session() -> requests.Session:
+    """One HTTP session per worker process, shared by the push threads (its connection pool is
+    thread-safe and holds CONCURRENCY connections per push service), kept across chunks so the
+    connections stay open."""
+    with _session_lock:
+        if not _sessions:
+            session = requests.Session()
+            # requests reads proxies, netrc and CA bundles from the environment on every
+            # request; where none of them is set that is wasted work on each push.
+            session.trust_env = bool(urllib.request.getproxies()) or any(
+                os.environ.get(name) for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"))
+            _sessions.append(session)
+        return _sessions[0]
 
 
 class WebPushTransport(Transport):
@@ -172,6 +214,9 @@ class WebPushTransport(Transport):
             })
         return dict(subscriptions)
 
+    def reachable(self, user_ids: list[int]) -> set[int]:
+        return set(PushSubscription.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+
     def send(self, message, outgoing: list[Outgoing]) -> Iterator[list[Result]]:
         try:
             keys = vapid_keys()
@@ -183,13 +228,12 @@ class WebPushTransport(Transport):
             # The topic lets a push service replace a copy still waiting for an offline browser.
             "headers": {"Urgency": "high" if emergency else "normal", "Topic": f"m{message.id}"},
         }
-        with requests.Session() as session, ThreadPoolExecutor(CONCURRENCY) as pool:
+        with ThreadPoolExecutor(CONCURRENCY) as pool:
             # Pushes wait mostly on the network: a few at a time, in windows. Only HTTP runs
             # in the threads; everything that touches the database stays on this thread.
             for start in range(0, len(outgoing), CONCURRENCY):
                 window = outgoing[start:start + CONCURRENCY]
-                outcomes = list(pool.map(
-                    lambda item: self._push_item(message, item, keys, options, session), window))
+                outcomes = list(pool.map(lambda item: self._push_item(message, item, keys, options), window))
                 results, temporary = [], ""
                 for item, outcome in zip(window, outcomes, strict=True):
                     for subscription_id in outcome.expired:
@@ -208,27 +252,23 @@ class WebPushTransport(Transport):
                     # The rows not yet yielded go back to the queue and are retried with backoff.
                     raise TransportError(temporary, permanent=False)
 
-    def _push_item(self, message, item: Outgoing, keys: VapidKeys, options: dict,
-                   session: requests.Session) -> _Outcome:
+    def _push_item(self, message, item: Outgoing, keys: VapidKeys, options: dict) -> _Outcome:
         data = payload(message, item)
         outcome = _Outcome()
         for subscription in item.address or []:
-            self._push(subscription, data, keys, options, session, outcome)
+            self._push(subscription, data, keys, options, outcome)
         return outcome
 
-    def _push(self, subscription: dict, data: str, keys: VapidKeys, options: dict,
-              session: requests.Session, outcome: _Outcome) -> None:
+    def _push(self, subscription: dict, data: str, keys: VapidKeys, options: dict, outcome: _Outcome) -> None:
         try:
             response = webpush(
                 subscription_info={"endpoint": subscription["endpoint"], "keys": dict(subscription["keys"])},
                 data=data,
-                vapid_private_key=keys.signer,
-                # A fresh dict each time: pywebpush writes the endpoint's origin into it as `aud`.
-                vapid_claims={"sub": settings.VAPID_SUBJECT},
+                # Signed once per push service, not per push (see vapid_headers).
+                headers={**options["headers"], **vapid_headers(keys, subscription["endpoint"])},
                 ttl=options["ttl"],
-                headers=dict(options["headers"]),
                 timeout=TIMEOUT_SECONDS,
-                requests_session=session,
+                requests_session=_session(),
             )
         except WebPushException as exc:
             status = exc.status_code

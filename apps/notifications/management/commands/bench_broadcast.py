@@ -90,6 +90,7 @@ class Command(BaseCommand):
             keys = PushKeys(p256dh=info["keys"]["p256dh"], auth=info["keys"]["auth"])
             push_base = info["endpoint"].rsplit("/push/", 1)[0]
             created = self._population(recipients, push_base, keys)
+            self._analyze()
             env = {
                 **os.environ,
                 "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp.port),
@@ -166,6 +167,15 @@ class Command(BaseCommand):
         started = time.monotonic()
         counts = create_residents(count=recipients, prefix=PREFIX, push_base_url=push_base, push_keys=keys)
         return {**counts, "seconds": round(time.monotonic() - started, 1)}
+
+    def _analyze(self) -> None:
+        """Statistics for the tables just filled in bulk, as autovacuum would gather them in
+        a while: without them the planner resolves each chunk of the audience by hashing the
+        whole profile table (close to a second per chunk at 180,000)."""
+        if connection.vendor != "postgresql":
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     def _start_workers(self, workers: int, env: dict) -> list[subprocess.Popen]:
         procs = []
