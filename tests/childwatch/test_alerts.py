@@ -16,6 +16,8 @@ from apps.notifications.choices import Category, Channel, OrganisationKind, Prio
 from apps.notifications.models import Delivery, Message
 from apps.notifications.services import set_topics
 
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def classes(school, other_school, make_class, make_child, make_guardian):

@@ -15,7 +15,7 @@ from apps.neighbourhood.models import Attachment, Bulletin, PostingRules
 from apps.neighbourhood.services.posts import create_bulletin
 from apps.notifications.models import Message
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

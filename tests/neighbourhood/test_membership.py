@@ -14,7 +14,7 @@ from apps.neighbourhood.services.associations import change_role
 from apps.notifications.choices import Category
 from apps.notifications.models import Delivery, Message, TopicSubscription
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _inside(association):

@@ -10,7 +10,7 @@ from apps.neighbourhood.choices import PostStatus
 from apps.neighbourhood.models import Bulletin, Comment, ModerationReport, Reaction
 from apps.neighbourhood.services.posts import create_bulletin
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def api(user) -> APIClient:

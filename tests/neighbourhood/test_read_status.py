@@ -15,7 +15,7 @@ from apps.notifications.choices import Channel
 from apps.notifications.models import Delivery, Message
 from apps.notifications.services import set_topics
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def api(user) -> APIClient:

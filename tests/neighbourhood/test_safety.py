@@ -16,7 +16,7 @@ from apps.neighbourhood.services import safety as services
 from apps.notifications.choices import Category, Channel, Priority
 from apps.notifications.models import Delivery, Message
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _start_as(client, officer, association, title="地震 安否確認"):

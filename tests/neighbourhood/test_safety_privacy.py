@@ -13,7 +13,7 @@ from apps.neighbourhood.choices import MembershipStatus
 from apps.neighbourhood.models import Membership, SafetyAnswer
 from apps.neighbourhood.services import safety as services
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
