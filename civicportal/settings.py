@@ -315,7 +315,11 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": "120/minute", "user": "600/minute",
+        # Safety-check answer links: per link, plus a high per-address ceiling (shared mobile addresses).
+        "safety_token": "20/minute", "safety_token_address": "6000/minute",
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "civicportal API",

@@ -140,3 +140,18 @@ def test_token_answer_validation_names_fields(check, member):
     assert response.status_code == 400 and {"status", "extra"} <= set(response.json()["errors"])
     missing = _api().post(reverse("api:neighbourhood-safety-answer-token"), {"status": "safe"}, format="json")
     assert missing.status_code == 400 and "token" in missing.json()["errors"]
+
+
+def test_answer_links_are_limited_per_link_not_per_shared_address(check, association, make_member):
+    """After a quake a whole street answers from one carrier address: 130 links all count;
+    one link repeated past its limit is slowed down."""
+    url = reverse("api:neighbourhood-safety-answer-token")
+    people = [make_member(association) for _ in range(130)]
+    client = _api()
+    answered = [client.post(url, {"token": services.make_token(safety_check=check, user=person),
+                                  "status": "safe"}, format="json").status_code for person in people]
+    assert answered == [200] * 130  # more than the anonymous limit of 120 a minute per address
+    assert SafetyAnswer.objects.filter(safety_check=check, user__in=people).count() == 130
+    token = services.make_token(safety_check=check, user=people[0])
+    repeats = [client.post(url, {"token": token, "status": "away"}, format="json").status_code for _ in range(25)]
+    assert 429 in repeats

@@ -6,6 +6,8 @@ and stay cheap: token auth, one check lookup, one membership query, one upsert.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import path
@@ -15,6 +17,7 @@ from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 from rest_framework.views import APIView
 
 from apps.accounts.services import audit
@@ -140,9 +143,29 @@ class SafetyAnswerView(APIView):
         return Response(_answer_out(row))
 
 
+class PerTokenThrottle(SimpleRateThrottle):
+    """Limits each answer link, not each address: after an earthquake whole neighbourhoods
+    answer from behind one mobile carrier's shared address (CGNAT)."""
+
+    scope = "safety_token"
+
+    def get_cache_key(self, request: Request, view) -> str | None:
+        token = request.data.get("token") if isinstance(request.data, dict) else None
+        if not isinstance(token, str) or not token:
+            return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.cache_format % {"scope": self.scope, "ident": hashlib.sha256(token.encode()).hexdigest()[:32]}
+
+
+class PerAddressBurstThrottle(AnonRateThrottle):
+    """A generous per-address ceiling, so forged tokens cannot be sprayed without limit."""
+
+    scope = "safety_token_address"
+
+
 class SafetyTokenAnswerView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []  # the signed token is the credential
+    throttle_classes = [PerTokenThrottle, PerAddressBurstThrottle]
 
     @extend_schema(tags=[TAG], request=TokenAnswerSerializer, responses={200: AnswerOutSerializer,
                                                                          **error_responses(400)})
