@@ -318,7 +318,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": "120/minute", "user": "600/minute",
         # Safety-check answer links: per link, plus a high per-address ceiling (shared mobile addresses).
-        "safety_token": "20/minute", "safety_token_address": "6000/minute",
+        "safety_token": "20/minute", "safety_token_address": "30000/minute",
     },
 }
 SPECTACULAR_SETTINGS = {
