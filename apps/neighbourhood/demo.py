@@ -6,13 +6,15 @@ app add bulletins and events to these associations from their own functions.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from allauth.account.models import EmailAddress
 from django.contrib.gis.geos import MultiPolygon, Point
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.neighbourhood.choices import MemberRole, MembershipStatus, NetworkRole
-from apps.neighbourhood.models import Association, Membership, Network, NetworkMember
+from apps.neighbourhood.choices import MemberRole, MembershipStatus, NetworkRole, PostCategory, PostKind
+from apps.neighbourhood.models import Association, Bulletin, Event, Membership, Network, NetworkMember
 
 ASSOCIATIONS = [
     # slug, name, English name, district code, description
@@ -85,3 +87,25 @@ def seed(demo) -> None:
         if user is not None:
             NetworkMember.objects.get_or_create(network=network, user=user,
                                                 defaults={"role": role, "represents": represents})
+    if officer is not None:
+        _posts(asahi, officer)
+
+
+def _posts(association: Association, chair: User) -> None:
+    """A circular and an upcoming event, through the services, so members are notified as in life."""
+    from apps.neighbourhood.services.events import create_event
+    from apps.neighbourhood.services.posts import create_bulletin
+
+    if not Bulletin.objects.filter(association=association).exists():
+        create_bulletin(
+            author=chair, association=association, kind=PostKind.CIRCULAR, category=PostCategory.DISASTER,
+            title="防災訓練のお知らせ（回覧）",
+            body="<p>来月の第2日曜日、午前9時から旭町公園で防災訓練を行います。"
+                 "消火器の使い方と、避難所までの道順を確かめます。読んだら「読みました」を押してください。</p>",
+            pinned=True,
+        )
+    if not Event.objects.filter(association=association).exists():
+        start = (timezone.now() + dt.timedelta(days=14)).replace(hour=0, minute=0, second=0, microsecond=0)
+        create_event(author=chair, association=association, title="旭町公園 清掃活動",
+                     description="軍手とごみ袋は町内会で用意します。", starts_at=start,
+                     ends_at=start + dt.timedelta(hours=2), place="旭町公園", capacity=40)
