@@ -26,7 +26,6 @@ from apps.accounts.roles import CITY_STAFF_ROLES
 from apps.disastermap.models import (
     Incident,
     PersonNeedingHelp,
-    SupportAccessLog,
     WaterLevelReading,
     WaterLevelStation,
 )
@@ -191,23 +190,3 @@ class PersonNeedingHelpAdmin(NeedsViewPermission, LeafletGeoAdmin):
         if self.has_view_permission(request) and request.method == "GET":
             log_access(user=request.user, what=f"admin person #{object_id}", count=1)
         return response
-
-
-@admin.register(SupportAccessLog)
-class SupportAccessLogAdmin(admin.ModelAdmin):
-    """The record of who looked: nobody writes, edits or deletes it here."""
-
-    list_display = ["viewed_at", "user", "what", "count"]
-    list_filter = ["what"]
-    search_fields = ["user__email", "what"]
-    date_hierarchy = "viewed_at"
-    readonly_fields = list_display
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False

@@ -1,7 +1,7 @@
 """People who need help in a disaster (避難行動要支援者): the most private data on the map.
 
 Read only through `selectors.people_needing_help_for`, which lets in the person's designated
-supporters and staff holding `view_personneedinghelp`; every staff read is logged.
+supporters and staff holding `view_personneedinghelp`; every read goes to the audit log.
 """
 
 from django.conf import settings
@@ -38,17 +38,3 @@ class PersonNeedingHelp(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-
-class SupportAccessLog(models.Model):
-    """Who opened the list of people needing help, and when (staff reads are audited)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT,
-                             related_name="+")
-    viewed_at = models.DateTimeField(_("viewed"), auto_now_add=True)
-    what = models.CharField(_("what was viewed"), max_length=120)
-    count = models.PositiveIntegerField(_("people shown"))
-
-    class Meta:
-        verbose_name = _("access to people needing help")
-        verbose_name_plural = _("accesses to people needing help")
-        ordering = ["-viewed_at"]

@@ -1,8 +1,8 @@
 """The one way to read people who need help (要援護者), scoped to the reader and audited.
 
 Staff holding `disastermap.view_personneedinghelp` see everyone; a designated supporter sees
-the people they support; anyone else sees no one. Every read writes a `SupportAccessLog` row,
-even one that showed nobody, so the record also shows who tried.
+the people they support; anyone else sees no one. Every read writes an entry to the audit log
+(`accounts.AuditEntry`), even one that showed nobody, so the record also shows who tried.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ import math
 from django.contrib.gis.geos import Point
 from django.db.models import QuerySet
 
+from apps.accounts.services import audit
 from apps.disastermap.choices import ShelterStatus
-from apps.disastermap.models import PersonNeedingHelp, Shelter, SupportAccessLog
+from apps.disastermap.models import PersonNeedingHelp, Shelter
 from apps.disastermap.permissions import AnyUser
 
 VIEW_PERMISSION = "disastermap.view_personneedinghelp"
@@ -32,10 +33,13 @@ def _scoped(user: AnyUser) -> QuerySet[PersonNeedingHelp]:
     return queryset.filter(supporters=user).distinct()
 
 
+ACCESS_ACTION = "disastermap.view_people_needing_help"
+
+
 def log_access(*, user: AnyUser, what: str, count: int) -> None:
-    """The audit row; anonymous readers never get this far (they see no one and are not logged)."""
+    """The audit entry ("<what>: <n> shown"); anonymous readers see no one and are not logged."""
     if user.is_authenticated:
-        SupportAccessLog.objects.create(user=user, what=what[:120], count=count)
+        audit(user=user, action=ACCESS_ACTION, detail=f"{what[:200]}: {count} shown")
 
 
 def people_needing_help_for(user: AnyUser, *, what: str = "list", pk: int | None = None) -> list[PersonNeedingHelp]:
