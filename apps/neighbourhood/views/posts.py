@@ -33,7 +33,7 @@ from apps.neighbourhood.services import conversation
 from apps.neighbourhood.services import posts as services
 from apps.neighbourhood.services.rules import rules_for
 
-FIELD = "neighbourhood/posts/_field.html"
+FIELD = "partials/field.html"
 
 
 def _officer_post(request: HttpRequest, slug: str, bulletin_id: int) -> tuple[Association, Bulletin]:
