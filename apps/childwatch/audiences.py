@@ -12,20 +12,14 @@ from django.utils.translation import gettext_lazy
 
 from apps.childwatch.models import Child, Guardianship, School, SchoolClass
 from apps.geo.models import SchoolDistrict
-from apps.notifications.audiences.registry import SegmentKind, register
+from apps.notifications.audiences.registry import SegmentKind, int_param, register
 
 MAX_CHILDREN = 2000
 
 
-def _int(params: dict, key: str) -> int:
-    value = params.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(_("“%(key)s” must be a number.") % {"key": key})
-    return value
-
 
 def _school(params: dict) -> School:
-    school = School.objects.filter(pk=_int(params, "school")).first()
+    school = School.objects.filter(pk=int_param(params, "school")).first()
     if school is None:
         raise ValidationError(_("No such school: %(id)s.") % {"id": params.get("school")})
     return school
@@ -61,7 +55,7 @@ register(SegmentKind(
 
 def _clean_grade(params: dict) -> dict:
     school = _school(params)
-    grade = _int(params, "grade")
+    grade = int_param(params, "grade")
     if not 1 <= grade <= 12:
         raise ValidationError(_("“grade” must be from 1 to 12."))
     return {"school": school.pk, "grade": grade}
@@ -80,7 +74,7 @@ register(SegmentKind(
 # --- one class ------------------------------------------------------------------------------
 
 def _clean_class(params: dict) -> dict:
-    school_class = SchoolClass.objects.filter(pk=_int(params, "class")).first()
+    school_class = SchoolClass.objects.filter(pk=int_param(params, "class")).first()
     if school_class is None:
         raise ValidationError(_("No such class: %(id)s.") % {"id": params.get("class")})
     return {"class": school_class.pk, "school": school_class.school_id}

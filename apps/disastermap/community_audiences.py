@@ -16,13 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.models import User
 from apps.disastermap.models import CommunityFeature, CommunityMap
-from apps.notifications.audiences.registry import SegmentKind, register
+from apps.notifications.audiences.registry import SegmentKind, int_param, register
 
 
 def _clean_id(params: dict, key: str, model) -> dict:
-    value = params.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(_("“%(key)s” must be a number.") % {"key": key})
+    value = int_param(params, key)
     if not model.objects.filter(pk=value).exists():
         raise ValidationError(_("No such %(what)s: %(id)s.") % {"what": model._meta.verbose_name, "id": value})
     return {key: value}

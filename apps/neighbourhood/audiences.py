@@ -9,18 +9,11 @@ from django.utils.translation import gettext_lazy
 
 from apps.neighbourhood.choices import OFFICER_ROLES, MembershipStatus
 from apps.neighbourhood.models import Association, Bulletin, BulletinRead, Membership, NetworkMember
-from apps.notifications.audiences.registry import SegmentKind, register
-
-
-def _int(params: dict, key: str) -> int:
-    value = params.get(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(_("“%(key)s” must be a number.") % {"key": key})
-    return value
+from apps.notifications.audiences.registry import SegmentKind, int_param, register
 
 
 def _clean_association(params: dict) -> dict:
-    association_id = _int(params, "association")
+    association_id = int_param(params, "association")
     if not Association.objects.filter(pk=association_id).exists():
         raise ValidationError(_("No such association: %(id)s.") % {"id": association_id})
     return {"association": association_id}
@@ -68,7 +61,7 @@ register(SegmentKind(
 
 
 def _clean_bulletin(params: dict) -> dict:
-    bulletin = Bulletin.objects.filter(pk=_int(params, "bulletin")).first()
+    bulletin = Bulletin.objects.filter(pk=int_param(params, "bulletin")).first()
     if bulletin is None:
         raise ValidationError(_("No such bulletin: %(id)s.") % {"id": params.get("bulletin")})
     return {"bulletin": bulletin.pk, "association": bulletin.association_id}
@@ -88,7 +81,7 @@ register(SegmentKind(
 def _clean_network(params: dict) -> dict:
     from apps.neighbourhood.models import Network
 
-    network_id = _int(params, "network")
+    network_id = int_param(params, "network")
     if not Network.objects.filter(pk=network_id).exists():
         raise ValidationError(_("No such network: %(id)s.") % {"id": network_id})
     return {"network": network_id}

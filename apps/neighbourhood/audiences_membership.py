@@ -11,13 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.neighbourhood.models import Membership
-from apps.notifications.audiences.registry import SegmentKind, register
+from apps.notifications.audiences.registry import SegmentKind, int_param, register
 
 
 def _clean(params: dict) -> dict:
-    value = params.get("membership")
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(_("“%(key)s” must be a number.") % {"key": "membership"})
+    value = int_param(params, "membership")
     association_id = Membership.objects.filter(pk=value).values_list("association_id", flat=True).first()
     if association_id is None:
         raise ValidationError(_("No such membership: %(id)s.") % {"id": value})

@@ -34,6 +34,14 @@ class SegmentKind:
 _kinds: dict[str, SegmentKind] = {}
 
 
+def int_param(params: dict, key: str) -> int:
+    """A segment parameter that must be a whole number (an id); for the kinds' `clean`."""
+    value = params.get(key)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(_("“%(key)s” must be a number.") % {"key": key})
+    return value
+
+
 def register(kind: SegmentKind) -> None:
     _kinds[kind.kind] = kind
 
