@@ -9,3 +9,7 @@ class CivicportalConfig(AppConfig):
     def ready(self) -> None:
         # Each app's dashboard.py registers its panels, the way admin.py registers models.
         autodiscover_modules("dashboard")
+        # Each app's datasets.py declares its live open datasets.
+        from civicportal import datasets
+
+        datasets.autodiscover()

@@ -30,6 +30,9 @@ LOCAL_APPS = [
     "apps.neighbourhood",
     "apps.disastermap",
     "apps.childwatch",
+    "apps.counter",
+    "apps.alerts",
+    "apps.opendata",
 ]
 
 INSTALLED_APPS = [

@@ -24,6 +24,9 @@ api_v1 = [
     path("neighbourhood/", include("apps.neighbourhood.api_urls")),
     path("map/", include("apps.disastermap.api_urls")),
     path("childwatch/", include("apps.childwatch.api_urls")),
+    path("counter/", include("apps.counter.api_urls")),
+    path("alerts/", include("apps.alerts.api_urls")),
+    path("opendata/", include("apps.opendata.api_urls")),
     path("", include(router.urls)),
 ]
 
@@ -40,6 +43,14 @@ urlpatterns = [
     path("associations/", include("apps.neighbourhood.urls")),
     path("map/", include("apps.disastermap.urls")),
     path("school/", include("apps.childwatch.urls")),
+    path("counter/", include("apps.counter.urls")),
+    path("alerts/", include("apps.alerts.urls")),
+    path("opendata/", include("apps.opendata.urls")),
+    # Paths fixed by outside standards or promised to residents: /disaster (disaster mode),
+    # /api/3/action/ (CKAN), /catalog.jsonld and /catalog.ttl (DCAT), /open311/ (GeoReport v2).
+    path("", include("apps.alerts.root_urls")),
+    path("", include("apps.opendata.root_urls")),
+    path("open311/", include("apps.counter.open311_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

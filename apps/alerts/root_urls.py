@@ -1,0 +1,3 @@
+"""Routes at the site root: /disaster (disaster mode)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Open311 GeoReport v2 at /open311/ (discovery, services, requests; JSON and XML)."""
+
+urlpatterns: list = []
