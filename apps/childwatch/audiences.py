@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.childwatch.models import Child, Guardianship, School, SchoolClass
 from apps.geo.models import SchoolDistrict
-from apps.notifications.audiences.registry import SegmentKind, int_param, register
+from apps.notifications.audiences.registry import FEW_PEOPLE, SegmentKind, int_param, register
 
 MAX_CHILDREN = 2000
 
@@ -128,6 +128,8 @@ register(SegmentKind(
     user_ids=_children_guardians,
     may_use=_staff_of(),
     describe=lambda params: _("Guardians of %(n)d children") % {"n": len(params["children"])},
+    # A passage names one child: a couple of guardians, told within the reader's request.
+    few=lambda params: len(params["children"]) <= FEW_PEOPLE // 4,
 ))
 
 

@@ -35,4 +35,5 @@ register(SegmentKind(
     user_ids=lambda params: Membership.objects.filter(pk=params["membership"]).values("user_id"),
     may_use=_may_use,
     describe=lambda params: _("The person concerned"),
+    few=lambda params: True,
 ))

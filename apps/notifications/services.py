@@ -203,9 +203,17 @@ def publish(
 
 
 def _start_fanout(message: Message) -> None:
-    from apps.notifications.tasks import start_fanout
+    from apps.notifications import fanout, tasks
 
-    transaction.on_commit(lambda: start_fanout(message))
+    if not parse_audience(message.audience).few():
+        transaction.on_commit(lambda: tasks.start_fanout(message))
+        return
+    # A handful of named people (a child's guardians at the gate, one applicant): write their
+    # ledger rows here, in the sender's transaction, so the inbox notice exists the moment the
+    # sender's change commits. A queue of many such messages would otherwise wait behind each
+    # other for a worker. The other channels' deliveries are queued on commit as usual.
+    fanout.fan_out_step(message.id, queue_chunk=tasks.queue_chunk, queue_webhook=tasks.queue_webhook,
+                        queue_next=tasks.continue_fanout)
 
 
 def may_approve(user: User, message: Message) -> bool:

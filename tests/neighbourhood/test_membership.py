@@ -103,6 +103,8 @@ def test_api_join_rejects_unknown_fields(association, make_user):
 
 def test_decline_needs_a_reason_and_tells_the_applicant(client, association, officer, make_member, run_broadcast):
     applicant = make_member(association, status=MembershipStatus.PENDING)
+    # Chosen before the decision: a message to one person is resolved the moment it is sent.
+    TopicSubscription.objects.create(user=applicant, category=Category.COMMUNITY)
     membership = Membership.objects.get(user=applicant)
     client.force_login(officer)
     url = reverse("neighbourhood:membership_decline", args=[association.slug, membership.pk])

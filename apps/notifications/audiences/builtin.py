@@ -20,7 +20,7 @@ from apps.accounts.models import Profile, User
 from apps.accounts.roles import CITY_STAFF_ROLES
 from apps.accounts.selectors import roles_of
 from apps.geo.models import District, SchoolDistrict
-from apps.notifications.audiences.registry import SegmentKind, register
+from apps.notifications.audiences.registry import FEW_PEOPLE, SegmentKind, register
 from apps.notifications.choices import Category
 from apps.notifications.models import ResidentPreferences, TopicSubscription
 
@@ -247,4 +247,5 @@ register(SegmentKind(
     user_ids=lambda params: User.objects.filter(id__in=params["user_ids"]).values("id"),
     may_use=city_staff,
     describe=lambda params: params.get("name") or _("%(n)d chosen people") % {"n": len(params["user_ids"])},
+    few=lambda params: len(params["user_ids"]) <= FEW_PEOPLE,
 ))

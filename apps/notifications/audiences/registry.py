@@ -19,7 +19,9 @@ class SegmentKind:
     field); `user_ids(params)` returns a queryset of user ids; `may_use(user, params)` says
     whether a sender may aim at it; `describe(params)` is a short label for the sender's
     page and the segment breakdown; `organisation_wide(params)` marks sends that need a
-    second person's approval.
+    second person's approval. `few(params)` says the segment names a handful of known people
+    (one applicant, a child's guardians): such messages are fanned out in the sender's own
+    transaction instead of waiting for a worker (see `Audience.few`).
     """
 
     kind: str
@@ -29,6 +31,7 @@ class SegmentKind:
     may_use: Callable[[Any, dict], bool]
     describe: Callable[[dict], str]
     organisation_wide: Callable[[dict], bool] = lambda params: False
+    few: Callable[[dict], bool] = lambda params: False
 
 
 _kinds: dict[str, SegmentKind] = {}
@@ -90,6 +93,12 @@ class Audience:
     def organisation_wide(self) -> bool:
         return any(segment.kind.organisation_wide(segment.params) for segment in self.segments)
 
+    def few(self) -> bool:
+        """Whether the audience is a handful of named people: every segment of a union is,
+        or one segment of an intersection."""
+        flags = [segment.kind.few(segment.params) for segment in self.segments]
+        return all(flags) if self.match == "any" else any(flags)
+
     def may_be_used_by(self, user) -> bool:
         return all(segment.kind.may_use(user, segment.params) for segment in self.segments)
 
@@ -102,6 +111,8 @@ def _after(ids: QuerySet, after: int) -> QuerySet:
 
 
 MAX_SEGMENTS = 20
+# A segment naming at most this many people counts as "few" (see SegmentKind.few).
+FEW_PEOPLE = 20
 
 
 def parse_audience(spec: Any) -> Audience:
