@@ -116,10 +116,13 @@ def school_children(user: AnyUser, school: School) -> QuerySet[Child]:
 # --- for the benchmark: when each passage's message was first recorded as sent -------------
 
 
-def first_sent_at(message_ids: list[int]) -> dict[int, dt.datetime]:
-    """Earliest sent_at per message among finished deliveries (read-only view of the ledger)."""
-    rows = (Delivery.objects.filter(message_id__in=message_ids, status__in=DONE_STATUSES)
-            .values("message_id").annotate(first=Min("sent_at")))
+def first_sent_at(message_ids: list[int], *, channel: str | None = None) -> dict[int, dt.datetime]:
+    """Earliest sent_at per message among finished deliveries (read-only view of the ledger),
+    on any channel or on the one named."""
+    rows = Delivery.objects.filter(message_id__in=message_ids, status__in=DONE_STATUSES)
+    if channel is not None:
+        rows = rows.filter(channel=channel)
+    rows = rows.values("message_id").annotate(first=Min("sent_at"))
     return {row["message_id"]: row["first"] for row in rows if row["first"] is not None}
 
 
