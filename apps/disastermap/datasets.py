@@ -50,7 +50,7 @@ PLACE = (
 )
 FACILITY_FIELDS = (
     *PLACE[:1],
-    DatasetField("genre", _("genre code")),
+    DatasetField("genre_code", _("genre code")),
     DatasetField("genre_name", _("genre")),
     *PLACE[1:],
     DatasetField("hours", _("opening hours")),
@@ -58,7 +58,7 @@ FACILITY_FIELDS = (
     *ACCESSIBILITY,
     DatasetField("updated_at", _("updated"), "datetime"),
 )
-_FACILITY_COLUMNS = [field.name for field in FACILITY_FIELDS if field.name not in ("genre", "genre_name",
+_FACILITY_COLUMNS = [field.name for field in FACILITY_FIELDS if field.name not in ("genre_code", "genre_name",
                                                                                      "latitude", "longitude")]
 
 
@@ -75,7 +75,7 @@ def _facility_rows(genre: str | None = None) -> Iterator[dict]:
     if genre:
         facilities = facilities.filter(genre__code=genre)
     rows = (facilities.order_by("id")
-            .values(*_FACILITY_COLUMNS, genre=F("genre__code"), genre_name=F("genre__name"),
+            .values(*_FACILITY_COLUMNS, genre_code=F("genre__code"), genre_name=F("genre__name"),
                     latitude=_coordinate("ST_Y"), longitude=_coordinate("ST_X"))
             .iterator(chunk_size=5000))
     return _with_point(rows)
@@ -93,9 +93,9 @@ register(LiveDataset(
     title="施設一覧（ジャンル別）",
     title_en="Public facilities by genre",
     description="防災マップに載せている公共施設（避難所、AED、病院、図書館など）の位置と基本情報。"
-                "genre 列でジャンル別に絞り込めます。",
+                "genre_code 列でジャンル別に絞り込めます。",
     description_en="Location and basic facts of the public facilities on the disaster map (shelters, AEDs, "
-                   "hospitals, libraries...). Filter by the genre column.",
+                   "hospitals, libraries...). Filter by the genre_code column.",
     organisation=ORGANISATION, theme="disaster", tags=("施設", "facilities", "防災"), spatial=True,
     fields=FACILITY_FIELDS, rows=_facility_rows, last_modified=_facility_modified, watch=FACILITY_WATCH,
 ))
