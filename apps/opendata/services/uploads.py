@@ -107,12 +107,14 @@ def _check_csv(upload: UploadedFile) -> tuple[str, int]:
 
 def _check_json(upload: UploadedFile, *, geojson: bool) -> None:
     upload.seek(0)
+    stream = io.TextIOWrapper(upload.file, encoding="utf-8-sig")
     try:
-        document = json.load(io.TextIOWrapper(upload.file, encoding="utf-8-sig"))
+        document = json.load(stream)
     except (ValueError, UnicodeDecodeError) as error:
         raise ValidationError({"file": _("The file is not valid JSON in UTF-8: %(error)s") % {"error": error}}) \
             from error
     finally:
+        stream.detach()  # closing the wrapper would close the upload
         upload.seek(0)
     if geojson and (not isinstance(document, dict) or document.get("type") not in {
             "FeatureCollection", "Feature", "Point", "MultiPoint", "LineString", "MultiLineString",

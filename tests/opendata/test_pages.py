@@ -1,0 +1,53 @@
+"""The catalogue pages: search with facets, a dataset with its preview table and map box."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_catalogue_lists_and_filters_by_facet(client, city, uploaded, english):
+    page = client.get(reverse("opendata:catalogue")).content.decode()
+    assert "Open data catalogue" in page and "Population by district" in page and "AED locations" in page
+    assert 'aria-labelledby="facet-organization"' in page and "?theme=disaster" in page
+
+    filtered = client.get(reverse("opendata:catalogue"), {"theme": "disaster"}).content.decode()
+    assert "AED locations" in filtered and "Population by district" not in filtered
+    assert "4 datasets" in filtered and 'aria-current="true"' in filtered
+
+    both = client.get(reverse("opendata:catalogue"), {"theme": "disaster", "tag": "AED"}).content.decode()
+    assert "1 dataset" in both
+
+    searched = client.get(reverse("opendata:catalogue"), {"q": "人口"}).content.decode()
+    assert "Population by district" in searched and "AED locations" not in searched
+    nothing = client.get(reverse("opendata:catalogue"), {"q": "存在しない言葉"}).content.decode()
+    assert "No dataset matches" in nothing
+    assert client.get(reverse("opendata:catalogue"), {"page": "x", "format": "CSV"}).status_code == 200
+
+
+def test_dataset_page_previews_csv_as_a_table(client, uploaded, english):
+    page = client.get(reverse("opendata:dataset", args=["population"])).content.decode()
+    assert "<caption" in page and "First 2 rows of" in page
+    assert "<th scope=\"col\">地区名</th>" in page and "<td>旭町</td>" in page
+    assert "opendata-map" not in page
+    assert "shift_jis" in page
+
+
+def test_live_spatial_dataset_shows_map_box_with_table_fallback(client, city, english):
+    page = client.get(reverse("opendata:dataset", args=["shelters"])).content.decode()
+    assert 'id="opendata-map"' in page
+    assert 'data-geojson="/opendata/shelters/download/geojson.geojson"' in page
+    assert "The table below shows the same data." in page and "<td>中央小学校</td>" in page
+    assert "opendata-map.js" in page
+    assert client.get(reverse("opendata:dataset", args=["nothing"])).status_code == 404
+
+
+def test_staff_see_publishing_links_and_residents_do_not(client, make_user, staff, uploaded, english):
+    client.force_login(make_user("resident"))
+    assert "Publish open data" not in client.get(reverse("opendata:catalogue")).content.decode()
+    client.force_login(staff)
+    assert "Publish open data" in client.get(reverse("opendata:catalogue")).content.decode()
+    manage = client.get(reverse("opendata:manage")).content.decode()
+    assert "Population by district" in manage
