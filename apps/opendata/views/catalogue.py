@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from apps.opendata import dcat
 from apps.opendata.choices import ResourceKind
 from apps.opendata.permissions import may_publish
 from apps.opendata.selectors.catalogue import Search, dataset_by_name, published, search
@@ -91,6 +90,8 @@ DCAT_TYPES = {"jsonld": "application/ld+json", "ttl": "text/turtle"}
 
 
 def _dcat_response(graph, fmt: str) -> HttpResponse:
+    from apps.opendata import dcat
+
     response = HttpResponse(dcat.serialize(graph, fmt), content_type=f"{DCAT_TYPES[fmt]}; charset=utf-8")
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -98,6 +99,8 @@ def _dcat_response(graph, fmt: str) -> HttpResponse:
 
 @require_safe
 def catalogue_dcat(request: HttpRequest, fmt: str) -> HttpResponse:
+    from apps.opendata import dcat  # rdflib costs ~17 MB: only processes that serve DCAT load it
+
     return _dcat_response(dcat.catalogue_graph(request, published().order_by("slug")), fmt)
 
 
@@ -106,4 +109,6 @@ def dataset_dcat(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     dataset = dataset_by_name(slug)
     if dataset is None or dataset.slug != slug:
         raise Http404("No such dataset.")
+    from apps.opendata import dcat
+
     return _dcat_response(dcat.dataset_graph(request, dataset), fmt)
