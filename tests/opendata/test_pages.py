@@ -51,3 +51,17 @@ def test_staff_see_publishing_links_and_residents_do_not(client, make_user, staf
     assert "Publish open data" in client.get(reverse("opendata:catalogue")).content.decode()
     manage = client.get(reverse("opendata:manage")).content.decode()
     assert "Population by district" in manage
+
+
+def test_pages_keep_the_filters(client, staff, uploaded, english):
+    from apps.opendata.services.catalogue import create_dataset
+
+    dataset, _resource = uploaded
+    for n in range(22):
+        create_dataset(user=staff, slug=f"shop-{n:02d}", organisation=dataset.organisation, tags=[],
+                       title=f"店舗 {n:02d}", theme="economy")
+    first = client.get(reverse("opendata:catalogue"), {"theme": "economy"}).content.decode()
+    assert "22 datasets" in first and "Page 1 of 2" in first
+    assert "?theme=economy&amp;page=2" in first
+    second = client.get(reverse("opendata:catalogue"), {"theme": "economy", "page": "2"}).content.decode()
+    assert "店舗 21" in second and "Population by district" not in second

@@ -56,7 +56,10 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             entries.append({"value": value, "label": label, "count": count, "chosen": value in chosen,
                             "query": query.urlencode()})
         facet_groups.append({"key": facet, "param": param, "entries": entries})
+    page_query = request.GET.copy()
+    page_query.pop("page", None)
     return render(request, "opendata/catalogue.html", {
+        "page_query": page_query.urlencode(),
         "result": result, "datasets": result.datasets, "facet_groups": facet_groups, "q": q, "page": page,
         "sort": sort, "filtered": bool(filters or q), "may_publish": may_publish(request.user),
         "facet_titles": FACET_TITLES,
