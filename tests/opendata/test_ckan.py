@@ -114,6 +114,10 @@ def test_envelope_status_codes_get_and_post(client, city):
     assert invalid.status_code == 409 and invalid.json()["error"]["__type"] == "Validation Error"
     assert "rows" in invalid.json()["error"]
 
+    bad_filter = client.get("/api/3/action/package_search", {"fq": "maintainer_email:x"})
+    assert bad_filter.status_code == 400 and bad_filter.json()["error"]["__type"] == "Search Query Error"
+    assert missing.json()["error"]["message"] == "Not found: Dataset not found"
+
     unknown = client.get("/api/3/action/package_delete")
     assert unknown.status_code == 400 and unknown.json()["success"] is False
 

@@ -41,3 +41,12 @@ def test_dashboard_panel_and_admin_pages(client, make_user, uploaded, english):
                 reverse("admin:opendata_resourceversion_changelist"),
                 reverse("admin:opendata_organisation_changelist"), reverse("admin:opendata_tag_changelist")):
         assert client.get(url).status_code == 200, url
+
+
+def test_sync_command_reports_every_live_dataset():
+    from civicportal.datasets import live_datasets
+
+    out = StringIO()
+    call_command("sync_opendata", stdout=out)
+    assert f"{len(live_datasets())} live datasets in the catalogue" in out.getvalue()
+    assert "shelters: 4 resources" in out.getvalue()

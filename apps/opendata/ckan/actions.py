@@ -34,7 +34,7 @@ def invalid(fields: dict[str, str]) -> ActionError:
 
 
 def search_error(message: str) -> ActionError:
-    return ActionError("Search Query Error", 409, message)
+    return ActionError("Search Query Error", 400, f"Search Query is invalid: {message}")
 
 
 def _int(params: dict, name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:

@@ -25,7 +25,8 @@ def _help_url(request: HttpRequest, action: str) -> str:
 
 
 def _error(request: HttpRequest, action: str, error: ActionError) -> JsonResponse:
-    body = {"__type": error.kind, "message": f"{error.kind}: {error.message}" if error.status == 404
+    # CKAN's own wording: "Not found: <what>", field errors as lists under the field's name.
+    body = {"__type": error.kind, "message": f"Not found: {error.message}" if error.status == 404
             else error.message, **error.fields}
     return JsonResponse({"help": _help_url(request, action), "success": False, "error": body},
                         status=error.status, json_dumps_params={"ensure_ascii": False})
@@ -40,9 +41,9 @@ def _params(request: HttpRequest) -> dict:
         try:
             data = json.loads(request.body)
         except (ValueError, UnicodeDecodeError):
-            raise ActionError("Validation Error", 400, "Bad request - JSON Error: could not parse the body") from None
+            raise ActionError("Bad request", 400, "Bad request - JSON Error: could not parse the body") from None
         if not isinstance(data, dict):
-            raise ActionError("Validation Error", 400, "Bad request - JSON Error: the body must be an object")
+            raise ActionError("Bad request", 400, "Bad request - JSON Error: the body must be an object")
         return data
     return {key: request.POST.get(key) for key in request.POST}
 
