@@ -1,6 +1,4 @@
 from django.contrib import admin
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
 
 from apps.opendata.models import Dataset, Organisation, Resource, ResourceVersion, Tag
 
@@ -22,6 +20,10 @@ class ResourceInline(admin.TabularInline):
     readonly_fields = ("kind", "live_format", "size", "last_modified")
     extra = 0
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        # Files are checked on the publishing page (type, size, CSV parse); links are added there too.
+        return False
 
 
 @admin.register(Dataset)
@@ -54,10 +56,13 @@ class ResourceAdmin(admin.ModelAdmin):
     readonly_fields = ("kind", "live_format", "size", "checksum", "encoding", "media_type", "last_modified")
     inlines = [VersionInline]
 
-    def save_model(self, request, obj, form, change) -> None:
-        if obj.kind == "link" and not obj.url:
-            raise ValidationError({"url": _("A link resource needs an address.")})
-        super().save_model(request, obj, form, change)
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None) -> tuple[str, ...]:
+        # A link's address may be corrected here; an upload's or a live resource's may not.
+        fields = self.readonly_fields
+        return fields if obj is not None and obj.kind == "link" else (*fields, "url")
 
 
 @admin.register(ResourceVersion)

@@ -65,3 +65,27 @@ def test_pages_keep_the_filters(client, staff, uploaded, english):
     assert "?theme=economy&amp;page=2" in first
     second = client.get(reverse("opendata:catalogue"), {"theme": "economy", "page": "2"}).content.decode()
     assert "店舗 21" in second and "Population by district" not in second
+
+
+def test_uploaded_geojson_is_previewed_on_a_map_and_as_a_table(client, staff, uploaded, english):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from apps.opendata.services.catalogue import add_upload, create_dataset
+
+    dataset, _resource = uploaded
+    places = create_dataset(user=staff, slug="parks", organisation=dataset.organisation, tags=[], title="公園")
+    document = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [133.93, 34.66]},
+         "properties": {"name": "中央公園", "area_m2": 12000}}]}
+    resource = add_upload(user=staff, dataset=places, name="公園", upload=SimpleUploadedFile(
+        "parks.geojson", json.dumps(document, ensure_ascii=False).encode()))
+    assert resource.format == "GeoJSON" and resource.media_type == "application/geo+json"
+    page = client.get(reverse("opendata:dataset", args=["parks"])).content.decode()
+    map_url = reverse("opendata:resource_download", args=["parks", resource.pk])
+    assert f'data-geojson="{map_url}"' in page
+    assert "<td>中央公園</td>" in page and "<td>12000</td>" in page
+    served = client.get(map_url)
+    assert served["Content-Type"] == "application/geo+json"
+    assert json.loads(b"".join(served.streaming_content)) == document

@@ -108,14 +108,22 @@ def live_dataset_of(record: Dataset) -> LiveDataset | None:
 
 
 def data_modified(record: Dataset) -> dt.datetime:
-    """When the rows last changed: the declaring app's answer or the last watched save/delete."""
+    """When the rows last changed: the declaring app's answer or the last watched save/delete.
+
+    Kept on the record for the rest of the request: one package_show asks for every resource,
+    and the app's answer is an aggregate over its table.
+    """
+    cached = getattr(record, "_data_modified_answer", None)
+    if cached is not None:
+        return cached
     live = live_dataset_of(record)
     stamps = [record.data_modified]
     if live:
         answer = live.last_modified()
         if answer:
             stamps.append(answer)
-    return max(stamps)
+    record._data_modified_answer = max(stamps)
+    return record._data_modified_answer
 
 
 def modified(record: Dataset) -> dt.datetime:
