@@ -147,3 +147,19 @@ def test_download_streams_in_chunks(client, make_facility, demo_map):
     assert len(chunks) > 3, "a download is sent in pieces, not built whole"
     rows = list(csv.DictReader(io.StringIO(b"".join(chunks).decode())))
     assert len(rows) == 3000 and rows[-1]["name"] == "AED 02999"
+
+
+def test_organisation_takes_the_department_names_once_it_exists():
+    from apps.accounts.models import Department
+    from apps.opendata.models import Organisation
+
+    sync_live_catalogue()
+    # As a fresh database leaves it: the department did not exist when the record was made.
+    Organisation.objects.filter(code="crisis-management").update(name="crisis-management", name_en="",
+                                                                department=None)
+    Department.objects.update_or_create(code="crisis-management",
+                                        defaults={"name": "危機管理課", "name_en": "Crisis Management Division"})
+    sync_live_catalogue()
+    organisation = Organisation.objects.get(code="crisis-management")
+    assert (organisation.name, organisation.name_en) == ("危機管理課", "Crisis Management Division")
+    assert organisation.department.code == "crisis-management"

@@ -35,9 +35,15 @@ def live_formats(dataset: LiveDataset) -> list[str]:
 
 def _organisation(code: str) -> Organisation:
     organisation = Organisation.objects.filter(code=code).first()
-    if organisation:
-        return organisation
     department = apps.get_model("accounts", "Department").objects.filter(code=code).first()
+    if organisation:
+        if department and organisation.name == code:
+            # Made before the department existed (a fresh database): take the department's names now.
+            organisation.name, organisation.name_en = department.name, department.name_en
+            if not hasattr(department, "opendata_organisation"):
+                organisation.department = department
+            organisation.save()
+        return organisation
     return Organisation.objects.create(
         code=code,
         name=department.name if department else code,
