@@ -78,6 +78,14 @@ def test_organizations_groups_tags_and_status(portal):
     assert portal.action.status_show()["ckan_version"].startswith("2.")
 
 
+def test_get_only_clients_work_too(live_server, city):
+    with ckanapi.RemoteCKAN(live_server.url, get_only=True) as remote:
+        found = remote.action.package_search(fq="tags:AED", **{"facet.field": '["groups"]'})
+        assert [package["name"] for package in found["results"]] == ["aed"]
+        assert found["facets"] == {"groups": {"disaster": 1}}
+        assert remote.action.package_show(id="shelters")["num_resources"] == 4
+
+
 def test_errors_come_back_as_ckan_errors(portal, live_server):
     with pytest.raises(ckanapi.NotFound):
         portal.action.package_show(id="no-such-dataset")
