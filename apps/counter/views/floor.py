@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.counter.forms_floor import IssueTicketForm
 from apps.counter.models import CounterWindow, Ticket
+from apps.counter.permissions_floor import is_city_staff
 from apps.counter.selectors import floor as selectors
 from apps.counter.services import floor as services
 
@@ -45,7 +46,11 @@ def _messages_from(request: HttpRequest, exc: ValidationError) -> None:
 @require_GET
 @login_required
 def floor_staff(request: HttpRequest) -> HttpResponse:
-    queues = _staff_queues(request)
+    if not is_city_staff(request.user):
+        raise PermissionDenied(_("Only city staff can use the counter floor page."))
+    queues = selectors.queues_for(request.user)
+    if not queues.exists():
+        return render(request, "counter/floor/staff.html", {"queues": queues, "queue": None})
     queue = queues.filter(code=request.GET.get("queue", "")).first() or queues.first()
     return render(request, "counter/floor/staff.html", {
         "queues": queues, "queue": queue, "windows": selectors.windows_of(queue),

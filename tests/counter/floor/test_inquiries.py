@@ -127,7 +127,8 @@ def test_an_answered_inquiry_goes_to_the_faq_anonymised_and_can_be_searched(
     assert "090-1234-5678" not in page.split("Publish to the FAQ")[1]  # the prefill hides the phone number
     # The asker's name left in the text is refused; so is a phone number.
     refused = client.post(reverse("counter:inquiry_staff", args=[inquiry.pk]), {
-        "action": "faq", "question": "山田です。住民票はどこで取れますか。", "answer": "窓口かコンビニで。", "checked": "on"})
+        "action": "faq", "question": "山田です。住民票はどこで取れますか。", "answer": "窓口かコンビニで。",
+        "checked": "on"})
     assert refused.status_code == 200 and "question" in refused.context["faq_form"].errors
     refused = client.post(reverse("counter:inquiry_staff", args=[inquiry.pk]), {
         "action": "faq", "question": "住民票はどこで取れますか。", "answer": "窓口かコンビニで。"})
