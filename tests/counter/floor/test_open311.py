@@ -142,7 +142,8 @@ def test_status_and_date_filters(client, road_service, road_clerk):
       "jurisdiction_id": "other-city.jp"}, 404, "jurisdiction_id"),
 ])
 @pytest.mark.parametrize("fmt", ["json", "xml"])
-def test_bad_posts_answer_in_the_specs_error_format(client, road_service, api_key, params, status, words, fmt):
+def test_bad_posts_answer_in_the_specs_error_format(client, english, road_service, api_key, params, status, words,
+                                                   fmt):
     data = {k: (api_key if v == "KEY" else v) for k, v in params.items()}
     response = client.post(f"/open311/v2/requests.{fmt}", data)
     assert response.status_code == status
@@ -159,7 +160,7 @@ def test_bad_posts_answer_in_the_specs_error_format(client, road_service, api_ke
     assert ResidentReport.objects.count() == 0
 
 
-def test_get_errors_in_the_specs_format(client, road_service):
+def test_get_errors_in_the_specs_format(client, english, road_service):
     assert client.get("/open311/v2/services/nope.json").status_code == 404
     span = client.get("/open311/v2/requests.json", {"start_date": "2026-01-01T00:00:00Z",
                                                     "end_date": "2026-06-01T00:00:00Z"})
