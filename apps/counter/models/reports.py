@@ -117,7 +117,7 @@ class ResidentReport(models.Model):
     reporter_phone = models.CharField(_("reporter's phone"), max_length=40, blank=True)
     api_key = models.ForeignKey("counter.Open311ApiKey", verbose_name=_("sent through API key"), null=True,
                                 blank=True, on_delete=models.SET_NULL, related_name="+")
-    requested_at = models.DateTimeField(_("reported"), auto_now_add=True, db_index=True)
+    requested_at = models.DateTimeField(_("reported"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     expected_at = models.DateTimeField(_("expected to be done"), null=True, blank=True)
 
@@ -126,8 +126,10 @@ class ResidentReport(models.Model):
         verbose_name_plural = _("resident reports")
         ordering = ["-requested_at"]
         indexes = [
-            models.Index(fields=["status", "requested_at"], name="counter_report_status"),
-            models.Index(fields=["service", "requested_at"], name="counter_report_service"),
+            # Lists run newest first with the id as tie-break: one index scan, no sort.
+            models.Index(fields=["requested_at", "id"], name="counter_report_requested"),
+            models.Index(fields=["status", "requested_at", "id"], name="counter_report_status"),
+            models.Index(fields=["service", "requested_at", "id"], name="counter_report_service"),
             models.Index(fields=["department", "status"], name="counter_report_department"),
         ]
 

@@ -26,6 +26,7 @@ def active_services() -> QuerySet[ReportService]:
 def public_reports(*, service_codes: list[str] | None = None, statuses: list[str] | None = None,
                    start: dt.datetime | None = None, end: dt.datetime | None = None) -> QuerySet[ResidentReport]:
     reports = (ResidentReport.objects.only(*PUBLIC_FIELDS, "service__code", "service__name", "service__name_en",
+                                           "service__service_notice",
                                            "department__name", "department__name_en")
                .select_related("service", "department").order_by("-requested_at", "-id"))
     if service_codes:
