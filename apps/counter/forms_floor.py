@@ -75,9 +75,13 @@ class ReportForm(forms.Form):
                                      help_text=_("E.g. 本町1丁目の交差点の北側. Give this or the point on the map."))
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lon = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    reporter_email = forms.EmailField(label=_("E-mail for updates (optional)"), required=False,
+                                      help_text=_("Only the city sees it, to tell you when the report moves."))
 
-    def __init__(self, *args, services, **kwargs):
+    def __init__(self, *args, services, signed_in: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if signed_in:
+            del self.fields["reporter_email"]
         self.fields["service"].queryset = services
         self.services = list(services)
         for service in self.services:

@@ -135,6 +135,19 @@ def approve_answer(*, inquiry: Inquiry, user: User, site_url: str = "") -> Inqui
     return inquiry
 
 
+def _asker_names(inquiry: Inquiry) -> list[str]:
+    """The names the asker is known by: the one given with the question, or the account's."""
+    names = [inquiry.asker_name]
+    if inquiry.asker_id:
+        asker = inquiry.asker
+        names += [asker.first_name, asker.last_name, f"{asker.last_name} {asker.first_name}".strip(),
+                  f"{asker.last_name}{asker.first_name}"]
+        profile = getattr(asker, "profile", None)
+        if profile is not None:
+            names.append(profile.display_name)
+    return [n.strip() for n in names if n and n.strip()]
+
+
 @transaction.atomic
 def publish_to_faq(*, inquiry: Inquiry, user: User, question: str, answer: str) -> FaqEntry:
     """Publish an answered inquiry as a FAQ entry with texts staff wrote; the asker is never carried."""
@@ -146,6 +159,7 @@ def publish_to_faq(*, inquiry: Inquiry, user: User, question: str, answer: str) 
     if FaqEntry.objects.filter(inquiry=inquiry).exists():
         raise ValidationError({"status": _("This inquiry is already in the FAQ.")})
     errors: dict[str, str] = {}
+    names = [n for n in _asker_names(inquiry) if len(n) >= 2]
     question = _text(errors, "question", question, BODY_LIMIT)
     answer = _text(errors, "answer", answer, ANSWER_LIMIT)
     for name, value in (("question", question), ("answer", answer)):
@@ -153,7 +167,7 @@ def publish_to_faq(*, inquiry: Inquiry, user: User, question: str, answer: str) 
             errors[name] = _("Remove e-mail addresses and phone numbers before publishing.")
         elif name not in errors and inquiry.asker_email and inquiry.asker_email.lower() in value.lower():
             errors[name] = _("Remove the asker's e-mail address before publishing.")
-        elif name not in errors and inquiry.asker_name and inquiry.asker_name in value:
+        elif name not in errors and any(n in value for n in names):
             errors[name] = _("Remove the asker's name before publishing.")
     if errors:
         raise ValidationError(errors)

@@ -13,6 +13,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.counter import ratelimit_floor
 from apps.counter.anonymise import mask_contacts
 from apps.counter.forms_floor import DraftAnswerForm, FaqForm, FaqSearchForm, InquiryForm, ReturnDraftForm
 from apps.counter.models import InquiryStatus
@@ -31,7 +32,12 @@ def _add_errors(form, exc: ValidationError) -> None:
 def inquiry_new(request: HttpRequest) -> HttpResponse:
     signed_in = request.user.is_authenticated
     form = InquiryForm(request.POST or None, signed_in=signed_in)
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and not ratelimit_floor.allow(request, "inquiry"):
+        form.is_valid()
+        form.add_error(None, _("Too many questions from here in the last hour. Please try again later."))
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             inquiry = services.ask(department=data["department"], subject=data["subject"], body=data["body"],
@@ -45,7 +51,7 @@ def inquiry_new(request: HttpRequest) -> HttpResponse:
                 return redirect("counter:inquiry_mine", inquiry.pk)
             messages.success(request, _("Your question was sent. The answer will come by e-mail."))
             return redirect("counter:faq")
-    return render(request, "counter/inquiries/new.html", {"form": form})
+    return render(request, "counter/inquiries/new.html", {"form": form}, status=status)
 
 
 @require_GET

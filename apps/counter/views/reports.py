@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps.counter import ratelimit_floor
 from apps.counter.forms_floor import ReportForm, ReportUpdateForm, TriageFilterForm
 from apps.counter.models import ReportStatus, ResidentReport
 from apps.counter.permissions_floor import may_triage_reports, may_update_report
@@ -24,19 +25,25 @@ from apps.counter.services import reports as services
 @require_http_methods(["GET", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
     active = selectors.active_services()
-    form = ReportForm(request.POST or None, request.FILES or None, services=active)
-    if request.method == "POST" and form.is_valid():
+    form = ReportForm(request.POST or None, request.FILES or None, services=active,
+                      signed_in=request.user.is_authenticated)
+    status = 200
+    if request.method == "POST" and not ratelimit_floor.allow(request, "report"):
+        form.is_valid()
+        form.add_error(None, _("Too many reports from here in the last hour. Please try again later."))
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         service = data["service"]
         try:
             report = services.submit_report(
                 service=service, description=data["description"], lat=data["lat"], lon=data["lon"],
                 address_string=data["address_string"], attributes=form.attributes_for(service),
-                photo=data["photo"], reporter=request.user,
+                photo=data["photo"], reporter=request.user, reporter_email=data.get("reporter_email", ""),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
-                target = {"long": "lon"}.get(field, field)
+                target = {"long": "lon", "email": "reporter_email"}.get(field, field)
                 if target.startswith("attribute["):
                     code = target[len("attribute["):-1]
                     target = f"attr__{service.code}__{code}"
@@ -46,7 +53,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Thank you. Your report number is %(n)d.") % {"n": report.pk})
             return redirect("counter:report_detail", report.pk)
     return render(request, "counter/reports/form.html", {
-        "form": form, "services": [(s, form.attribute_fields(s)) for s in form.services]})
+        "form": form, "services": [(s, form.attribute_fields(s)) for s in form.services]}, status=status)
 
 
 def _filters(request: HttpRequest) -> tuple[list[str], list[str]]:

@@ -145,3 +145,23 @@ def test_an_answered_inquiry_goes_to_the_faq_anonymised_and_can_be_searched(
     assert "No answer matches" in client.get(reverse("counter:faq"), {"q": "犬の登録"}).content.decode()
     with pytest.raises(ValidationError):
         services.publish_to_faq(inquiry=inquiry, user=clerk, question="q", answer="a")  # only once
+
+
+def test_the_faq_refuses_a_signed_in_askers_account_name(make_user, department, clerk, approver):
+    asker = make_user("resident", first_name="花子", last_name="鈴木")
+    inquiry = services.ask(department=department, subject="s", body="b", asker=asker)
+    services.draft_answer(inquiry=inquiry, user=clerk, text="a")
+    services.approve_answer(inquiry=inquiry, user=approver)
+    with pytest.raises(ValidationError) as refused:
+        services.publish_to_faq(inquiry=inquiry, user=clerk, question="鈴木さんからの質問です", answer="a")
+    assert "question" in refused.value.message_dict
+
+
+def test_a_flood_of_questions_from_one_address_is_stopped(client, english, department):
+    from apps.counter.ratelimit_floor import LIMITS
+
+    data = {"department": department.pk, "subject": "s", "body": "b", "asker_email": "a@example.jp"}
+    for _ in range(LIMITS["anonymous"]):
+        assert client.post(reverse("counter:inquiry_new"), data).status_code == 302
+    response = client.post(reverse("counter:inquiry_new"), data)
+    assert response.status_code == 429 and "Too many questions" in response.content.decode()

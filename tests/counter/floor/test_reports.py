@@ -153,3 +153,52 @@ def test_triage_filters_assigns_and_is_for_staff_only(client, english, make_user
     assert light.department == department
     mapped = client.get(reverse("api:counter-reports-triage-map"), {"service": "road-damage"}).json()
     assert len(mapped["features"]) == 1
+
+
+def test_an_anonymous_web_reporter_may_leave_an_email_for_updates(client, english, road_service, data_dir):
+    response = client.post(reverse("counter:report_new"), _form(road_service, reporter_email="not-an-address"))
+    assert "reporter_email" in response.context["form"].errors
+    client.post(reverse("counter:report_new"), _form(road_service, reporter_email="passer-by@example.jp"))
+    report = ResidentReport.objects.get()
+    assert report.reporter is None and report.reporter_email == "passer-by@example.jp"
+
+
+def test_a_flood_of_reports_from_one_address_is_stopped(client, english, road_service, data_dir):
+    from apps.counter.ratelimit_floor import LIMITS
+
+    for _ in range(LIMITS["anonymous"]):
+        assert client.post(reverse("counter:report_new"), _form(road_service)).status_code == 302
+    response = client.post(reverse("counter:report_new"), _form(road_service))
+    assert response.status_code == 429 and "Too many reports" in response.content.decode()
+    assert ResidentReport.objects.count() == LIMITS["anonymous"]
+
+
+def test_the_open_reports_dataset_lists_open_reports_without_the_reporter(make_user, road_service, road_clerk):
+    from civicportal.datasets import live_datasets
+
+    resident = make_user("resident", email="private.person@example.jp")
+    kept = services.submit_report(service=road_service, description="穴 090-1234-5678", lat=34.65, lon=133.92,
+                                  attributes={"size": "small"}, reporter=resident, reporter_name="山田")
+    closed = services.submit_report(service=road_service, description="直った", address_string="本町",
+                                    attributes={"size": "small"})
+    services.update_report(report=closed, user=road_clerk, status="closed", note="補修済み")
+    dataset = live_datasets()["open-resident-reports"]
+    rows = list(dataset.rows())
+    assert [row["id"] for row in rows] == [kept.pk]
+    row = rows[0]
+    assert set(row) == {f.name for f in dataset.fields} | {"geometry"}
+    assert row["service_code"] == "road-damage" and row["status"] == "open"
+    assert row["geometry"] == {"type": "Point", "coordinates": [133.92, 34.65]}
+    assert "090-1234-5678" not in row["description"]
+    assert "private.person" not in str(rows) and "山田" not in str(rows)
+    assert dataset.last_modified() is not None
+
+
+def test_the_dashboard_panel_counts_without_names(client, english, clerk, road_service):
+    services.submit_report(service=road_service, description="穴", address_string="本町",
+                           attributes={"size": "small"})
+    from civicportal.dashboard import panels
+
+    panel = next(p for p in panels() if p.key == "counter-floor")
+    figures = dict((str(label), value) for label, value in panel.figures(None))
+    assert figures["Reports not yet acknowledged"] == 1 and figures["Tickets issued today"] == 0
