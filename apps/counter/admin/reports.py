@@ -42,7 +42,7 @@ class ResidentReportAdmin(LeafletGeoAdmin):
     search_fields = ["description", "address_string"]
     list_select_related = ["service", "department"]
     readonly_fields = ["reporter", "reporter_email", "reporter_name", "reporter_phone", "api_key", "source",
-                       "requested_at", "updated_at", "status", "photo"]
+                       "requested_at", "updated_at", "status", "photo", "media_url"]
     inlines = [ReportUpdateInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.services import audit
 from apps.counter.forms_floor import IssueTicketForm
 from apps.counter.models import CounterWindow, Ticket
 from apps.counter.permissions_floor import is_city_staff
@@ -52,9 +53,13 @@ def floor_staff(request: HttpRequest) -> HttpResponse:
     if not queues.exists():
         return render(request, "counter/floor/staff.html", {"queues": queues, "queue": None})
     queue = queues.filter(code=request.GET.get("queue", "")).first() or queues.first()
+    tickets = list(selectors.staff_tickets(queue))
+    named = sum(1 for t in tickets if t.resident_id)
+    if named:  # the page shows residents' e-mail addresses: a staff read of personal data
+        audit(user=request.user, action="counter.floor.view", obj=queue, detail=f"{named} named tickets")
     return render(request, "counter/floor/staff.html", {
         "queues": queues, "queue": queue, "windows": selectors.windows_of(queue),
-        "tickets": selectors.staff_tickets(queue), "form": IssueTicketForm(),
+        "tickets": tickets, "form": IssueTicketForm(),
         "waiting": selectors.staff_tickets(queue).filter(state="waiting").count(),
     })
 

@@ -25,6 +25,10 @@ def test_a_clerk_serves_a_walk_in_with_a_ticket_shown_on_the_lobby_screen(client
     assert "Ticket A-001 issued." in response.content.decode()
     ticket = Ticket.objects.get()
     assert (ticket.number, ticket.resident, ticket.state) == (1, walk_in, TicketState.WAITING)
+    assert walk_in.email in response.content.decode()  # the staff page names the resident, audited
+    from apps.accounts.models import AuditEntry
+
+    assert AuditEntry.objects.filter(user=clerk, action="counter.floor.view").exists()
 
     client.logout()  # the lobby screen has no login
     lobby = client.get(reverse("counter:lobby")).content.decode()
@@ -140,7 +144,9 @@ def test_staff_of_another_department_and_residents_cannot_work_the_queue(client,
     resident = make_user("resident")
     for user in (road_clerk, resident):
         client.force_login(user)
-        assert client.get(reverse("counter:floor_staff")).status_code == (200 if user == road_clerk else 403)
+        page = client.get(reverse("counter:floor_staff"))
+        assert page.status_code == (200 if user == road_clerk else 403)
+        assert "住民異動" not in page.content.decode()
         assert client.post(reverse("counter:ticket_issue", args=["moves"])).status_code == 403
         assert client.post(reverse("counter:ticket_move", args=[ticket.pk, "serve"])).status_code == 403
     ticket.refresh_from_db()
