@@ -179,3 +179,21 @@ def test_an_inactive_key_is_refused(client, road_service, api_key):
     response = client.post("/open311/v2/requests.json", {"api_key": api_key, "service_code": "road-damage",
                                                          "address_string": "本町", "attribute[size]": "small"})
     assert response.status_code == 403
+
+
+def test_an_admin_makes_a_key_that_is_shown_once_and_works(client, english, make_user, road_service):
+    admin = make_user("system_admin")
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    response = client.post(reverse("admin:counter_open311apikey_add"), {"name": "FixMyStreet bridge",
+                                                                        "is_active": "on"}, follow=True)
+    shown = [str(m) for m in response.context["messages"] if "The new API key is" in str(m)]
+    assert len(shown) == 1
+    plain = shown[0].split("The new API key is ")[1].split(" ")[0]
+    key = Open311ApiKey.objects.get()
+    assert key.prefix == plain[:8] and plain not in key.digest
+    client.logout()
+    posted = client.post("/open311/v2/requests.json", {"api_key": plain, "service_code": "road-damage",
+                                                       "address_string": "本町", "attribute[size]": "small"})
+    assert posted.status_code == 200 and posted.json()[0]["service_request_id"]
