@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,12 +21,16 @@ def w3(value: dt.datetime | None) -> str | None:
     return value.astimezone(TOKYO).isoformat(timespec="seconds") if value else None
 
 
+# Older rows or staff edits could still hold characters XML 1.0 forbids: dropped, never a 500.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _xml_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("", str(value))
 
 
 def _append(parent: etree._Element, name: str, value: Any, item_names: dict[str, str]) -> None:

@@ -211,7 +211,7 @@ def _get(request: HttpRequest, fmt: str) -> HttpResponse:
     ids_raw = params.get("service_request_id", "").strip()
     if ids_raw:
         parts = [p.strip() for p in ids_raw.split(",") if p.strip()]
-        if len(parts) > MAX_IDS or not all(p.isdigit() for p in parts):
+        if len(parts) > MAX_IDS or not all(p.isdigit() and len(p) <= 18 for p in parts):
             return errors(fmt, 400, [f"service_request_id: give up to {MAX_IDS} numbers, comma delimited."])
         reports = selectors.public_reports().filter(pk__in=[int(p) for p in parts])
     else:

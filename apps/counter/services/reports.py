@@ -9,6 +9,7 @@ transaction; the message and mail leave once it commits.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.contrib.gis.geos import Point
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -37,6 +38,15 @@ DESCRIPTION_LIMIT = 4000  # the GeoReport v2 limit
 NOTE_LIMIT = 500
 ADDRESS_LIMIT = 300
 ATTRIBUTE_TEXT_LIMIT = 1000
+
+# Characters no XML 1.0 document may hold (the Open311 XML answers must stay well-formed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _control_error(errors: dict, name: str, value: str) -> None:
+    if value and _CONTROL.search(value) and name not in errors:
+        errors[name] = _("Remove the control characters from this text.")
+
 
 # Which moves staff may make; closing may come from any open state, reopening only from closed.
 TRANSITIONS = {
@@ -79,6 +89,8 @@ def _clean_value(attribute, raw) -> object:
         return parsed.isoformat()
     if len(value) > ATTRIBUTE_TEXT_LIMIT:
         raise ValueError(_("Use at most %(n)d characters.") % {"n": ATTRIBUTE_TEXT_LIMIT})
+    if _CONTROL.search(value):
+        raise ValueError(_("Remove the control characters from this text."))
     if attribute.datatype == AttributeType.STRING and ("\n" in value or "\r" in value):
         raise ValueError(_("Give one line only."))
     return value
@@ -155,6 +167,9 @@ def submit_report(
             URLValidator(schemes=["http", "https"])(media_url)
         except ValidationError:
             errors["media_url"] = _("Give a full web address starting with https:// or http://.")
+    for name, value in (("description", description), ("address_string", address_string),
+                        ("first_name", reporter_name), ("phone", reporter_phone)):
+        _control_error(errors, name, value)
     if reporter_email:
         try:
             validate_email(reporter_email)

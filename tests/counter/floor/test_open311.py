@@ -197,3 +197,18 @@ def test_an_admin_makes_a_key_that_is_shown_once_and_works(client, english, make
     posted = client.post("/open311/v2/requests.json", {"api_key": plain, "service_code": "road-damage",
                                                        "address_string": "本町", "attribute[size]": "small"})
     assert posted.status_code == 200 and posted.json()[0]["service_request_id"]
+
+
+def test_control_characters_and_huge_ids_are_refused_not_a_500(client, english, road_service, light_service,
+                                                              api_key):
+    bad = client.post("/open311/v2/requests.xml", {"api_key": api_key, "service_code": "street-light",
+                                                   "address_string": "本町", "description": "消えて\x0bいる\x00"})
+    assert bad.status_code == 400 and "description: Remove the control characters" in xml(bad).findtext(
+        "error/description")
+    huge = client.get("/open311/v2/requests.json", {"service_request_id": "9" * 40})
+    assert huge.status_code == 400 and "service_request_id" in huge.json()[0]["description"]
+    # A row that still holds one (written before the check, or by hand) renders as well-formed XML.
+    report = services.submit_report(service=light_service, description="ok", address_string="本町")
+    ResidentReport.objects.filter(pk=report.pk).update(description="消えて\x0bいる")
+    rendered = client.get(f"/open311/v2/requests/{report.pk}.xml")
+    assert xml(rendered).findtext("request/description") == "消えている"
