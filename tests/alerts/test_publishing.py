@@ -6,9 +6,9 @@ import feedparser
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from apps.alerts import models as alert_models
 from apps.alerts import selectors
 from apps.alerts.choices import AlertState, WebhookState
-from apps.alerts import models as alert_models
 from apps.alerts.models import Alert, WebhookDelivery, WebhookReceiver
 from apps.alerts.services import compose, publishing
 from apps.alerts.services.areas import AreaChoice

@@ -63,6 +63,10 @@ class ImportView(APIView):
     authentication_classes: list = []
     parser_classes = [RawXmlParser]
 
+    def get_authenticate_header(self, request) -> str:
+        # Makes a refused secret a 401 (with this challenge) rather than DRF's 403.
+        return 'Bearer realm="cap-import"'
+
     @extend_schema(
         request={"application/cap+xml": OpenApiTypes.BINARY},
         responses={201: ImportResultSerializer, 200: ImportResultSerializer,
