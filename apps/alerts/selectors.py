@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from apps.alerts import caching
 from apps.alerts.choices import AlertState, CapMsgType, CapStatus
 from apps.alerts.models import Alert, TesterOptIn, WebhookDelivery
 from apps.alerts.permissions import is_alert_staff
@@ -27,12 +28,16 @@ def in_force() -> QuerySet[Alert]:
 
 
 def banner() -> list[dict]:
-    """What the banner on every page shows; cached, emptied whenever an alert changes."""
-    rows = cache.get(BANNER_KEY)
+    """What the banner on every page shows; cached (shared and per process, see caching.py),
+    emptied whenever an alert changes."""
+    rows = caching.local_get("banner", BANNER_SECONDS)
+    if rows is None:
+        rows = cache.get(BANNER_KEY)
     if rows is None:
         rows = [{"id": a.id, "headline": a.headline, "headline_en": a.headline_en, "level": a.evacuation_level,
                  "area": a.area_desc, "expires": a.expires} for a in in_force()[:5]]
         cache.set(BANNER_KEY, rows, BANNER_SECONDS)
+    caching.local_set("banner", rows)
     now = timezone.now()
     return [row for row in rows if row["expires"] is None or row["expires"] > now]
 

@@ -17,6 +17,16 @@ from apps.disastermap.choices import Hazard
 from apps.disastermap.models import HazardZone
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_cache():
+    # The per-process layer of the banner and /disaster outlives a test, like the shared cache.
+    from apps.alerts import caching
+
+    caching.reset_local()
+    yield
+    caching.reset_local()
+
+
 @pytest.fixture
 def event_types(db) -> dict[str, EventType]:
     ensure_event_types()

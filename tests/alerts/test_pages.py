@@ -162,3 +162,14 @@ def test_testers_opt_in_on_their_page(client, make_user, english):
 def test_an_expired_alert_leaves_the_banner(live_alert):
     Alert.objects.filter(id=live_alert.id).update(expires=timezone.now())
     assert [row["id"] for row in selectors.banner()] == []  # the cached row carries its expiry
+
+
+def test_disaster_page_is_served_compressed_to_those_who_accept_it(client, live_alert, shelter):
+    import gzip
+
+    plain = client.get("/disaster")
+    zipped = client.get("/disaster", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert zipped["Content-Encoding"] == "gzip" and gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) < len(plain.content) and zipped["ETag"] != plain["ETag"]
+    assert "Accept-Encoding" in zipped["Vary"]
+    assert client.get("/disaster", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=zipped["ETag"]).status_code == 304

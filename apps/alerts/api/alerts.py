@@ -31,13 +31,13 @@ def service_errors(exc: DjangoValidationError) -> ValidationError:
     return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages})
 
 
-class CircleSerializer(serializers.Serializer):
+class EmergencyAlertCircleSerializer(serializers.Serializer):
     lat = serializers.FloatField(min_value=-90, max_value=90)
     lon = serializers.FloatField(min_value=-180, max_value=180)
     radius_m = serializers.FloatField(min_value=10, max_value=30_000)
 
 
-class AlertInputSerializer(serializers.Serializer):
+class EmergencyAlertInputSerializer(serializers.Serializer):
     event_type = serializers.SlugField()
     cap_status = serializers.ChoiceField(choices=CapStatus.choices, default=CapStatus.ACTUAL)
     urgency = serializers.ChoiceField(choices=CapUrgency.choices)
@@ -58,7 +58,7 @@ class AlertInputSerializer(serializers.Serializer):
     district_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     hazard_zone = serializers.IntegerField(required=False, allow_null=True)
     polygon = serializers.JSONField(required=False, allow_null=True, help_text="A GeoJSON Polygon or MultiPolygon.")
-    circle = CircleSerializer(required=False, allow_null=True)
+    circle = EmergencyAlertCircleSerializer(required=False, allow_null=True)
     shelter_ids = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
 
     def content(self) -> compose.AlertContent:
@@ -78,7 +78,7 @@ class AlertInputSerializer(serializers.Serializer):
         )
 
 
-class AlertOutputSerializer(serializers.ModelSerializer):
+class EmergencyAlertSerializer(serializers.ModelSerializer):
     state = serializers.ChoiceField(choices=AlertState.choices, read_only=True)
     msg_type = serializers.ChoiceField(choices=CapMsgType.choices, read_only=True)
     event_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -95,13 +95,13 @@ class AlertOutputSerializer(serializers.ModelSerializer):
         return f"/alerts/{alert.pk}/cap.xml" if alert.cap_xml else None
 
 
-class MediaStateSerializer(serializers.Serializer):
+class EmergencyAlertMediaSerializer(serializers.Serializer):
     notifications = serializers.DictField(allow_null=True)
     cap = serializers.DictField()
     webhooks = serializers.ListField(child=serializers.DictField())
 
 
-class CancelSerializer(serializers.Serializer):
+class EmergencyAlertCancelSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
     note_en = serializers.CharField(max_length=3000, required=False, allow_blank=True, default="")
     note_easy = serializers.CharField(max_length=1500, required=False, allow_blank=True, default="")
@@ -122,26 +122,26 @@ class AlertListView(APIView):
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
 
-    @extend_schema(responses=AlertOutputSerializer(many=True))
+    @extend_schema(responses=EmergencyAlertSerializer(many=True))
     def get(self, request):
-        return Response(AlertOutputSerializer(selectors.in_force()[:50], many=True).data)
+        return Response(EmergencyAlertSerializer(selectors.in_force()[:50], many=True).data)
 
-    @extend_schema(request=AlertInputSerializer, responses={201: AlertOutputSerializer})
+    @extend_schema(request=EmergencyAlertInputSerializer, responses={201: EmergencyAlertSerializer})
     def post(self, request):
         if not is_alert_staff(request.user):
             raise PermissionDenied("Only city staff can draft alerts.")
-        serializer = AlertInputSerializer(data=request.data)
+        serializer = EmergencyAlertInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         alert = _run(compose.draft, user=request.user, content=serializer.content())
-        return Response(AlertOutputSerializer(alert).data, status=status.HTTP_201_CREATED)
+        return Response(EmergencyAlertSerializer(alert).data, status=status.HTTP_201_CREATED)
 
 
 class AlertDetailView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses=AlertOutputSerializer)
+    @extend_schema(responses=EmergencyAlertSerializer)
     def get(self, request, pk: int):
-        return Response(AlertOutputSerializer(selectors.alert_for(request.user, pk)).data)
+        return Response(EmergencyAlertSerializer(selectors.alert_for(request.user, pk)).data)
 
 
 class StaffAlertView(APIView):
@@ -156,38 +156,38 @@ class StaffAlertView(APIView):
 class ApproveView(StaffAlertView):
     """A second member of staff approves: the alert goes to every medium at once."""
 
-    @extend_schema(request=None, responses=AlertOutputSerializer)
+    @extend_schema(request=None, responses=EmergencyAlertSerializer)
     def post(self, request, pk: int):
         alert = _run(publishing.approve, alert=self.staff_alert(request, pk), approver=request.user)
-        return Response(AlertOutputSerializer(alert).data)
+        return Response(EmergencyAlertSerializer(alert).data)
 
 
 class UpdateView(StaffAlertView):
-    @extend_schema(request=AlertInputSerializer, responses={201: AlertOutputSerializer})
+    @extend_schema(request=EmergencyAlertInputSerializer, responses={201: EmergencyAlertSerializer})
     def post(self, request, pk: int):
         original = self.staff_alert(request, pk)
-        serializer = AlertInputSerializer(data=request.data)
+        serializer = EmergencyAlertInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         alert = _run(compose.draft_update, user=request.user, original=original, content=serializer.content())
-        return Response(AlertOutputSerializer(alert).data, status=status.HTTP_201_CREATED)
+        return Response(EmergencyAlertSerializer(alert).data, status=status.HTTP_201_CREATED)
 
 
 class CancelView(StaffAlertView):
-    @extend_schema(request=CancelSerializer, responses={201: AlertOutputSerializer})
+    @extend_schema(request=EmergencyAlertCancelSerializer, responses={201: EmergencyAlertSerializer})
     def post(self, request, pk: int):
         original = self.staff_alert(request, pk)
-        serializer = CancelSerializer(data=request.data)
+        serializer = EmergencyAlertCancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         alert = _run(compose.draft_cancel, user=request.user, original=original, **serializer.validated_data)
-        return Response(AlertOutputSerializer(alert).data, status=status.HTTP_201_CREATED)
+        return Response(EmergencyAlertSerializer(alert).data, status=status.HTTP_201_CREATED)
 
 
 class MediaView(StaffAlertView):
     """Each medium's state: notifications (counts only), CAP and feed, every webhook receiver."""
 
-    @extend_schema(responses=MediaStateSerializer)
+    @extend_schema(responses=EmergencyAlertMediaSerializer)
     def get(self, request, pk: int):
-        return Response(MediaStateSerializer(selectors.media_state(self.staff_alert(request, pk))).data)
+        return Response(EmergencyAlertMediaSerializer(selectors.media_state(self.staff_alert(request, pk))).data)
 
 
 urlpatterns = [

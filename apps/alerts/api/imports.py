@@ -35,7 +35,7 @@ class RawXmlParser(BaseParser):
         return stream.read()
 
 
-class ImportResultSerializer(serializers.Serializer):
+class CapImportResultSerializer(serializers.Serializer):
     outcome = serializers.CharField()
     id = serializers.IntegerField(allow_null=True)
     identifier = serializers.CharField(allow_null=True)
@@ -69,7 +69,7 @@ class ImportView(APIView):
 
     @extend_schema(
         request={"application/cap+xml": OpenApiTypes.BINARY},
-        responses={201: ImportResultSerializer, 200: ImportResultSerializer,
+        responses={201: CapImportResultSerializer, 200: CapImportResultSerializer,
                    400: OpenApiResponse(description="Rejected: {\"document\": reason}; nothing stored.")},
     )
     def post(self, request, slug: str):
