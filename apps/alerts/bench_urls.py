@@ -7,7 +7,8 @@ through exactly the same middleware on the same server as /disaster.
 from django.http import HttpResponse
 from django.urls import path
 
-from civicportal.urls import handler404, handler500, urlpatterns as site_urlpatterns  # noqa: F401
+from civicportal.urls import handler404, handler500  # noqa: F401
+from civicportal.urls import urlpatterns as site_urlpatterns
 
 
 def trivial(request):

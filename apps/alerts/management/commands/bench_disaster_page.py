@@ -89,8 +89,15 @@ class Command(BaseCommand):
             raise CommandError("--seconds, --rounds, --server-workers, --clients and --threads must be positive.")
         created = self._data()
         port = _free_port()
-        # The same environment as this command (database, cache, DEBUG): both URLs see the same set-up.
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "apps.alerts.bench_settings"}
+        # The same environment as this command (database, cache, DEBUG): both URLs see the same set-up,
+        # and the server reads the very database this command wrote to (a test database, too).
+        try:
+            from tests.support.worker import worker_environment
+        except ImportError:
+            env = dict(os.environ)
+        else:
+            env = worker_environment()
+        env["DJANGO_SETTINGS_MODULE"] = "apps.alerts.bench_settings"
         server = subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
             [sys.executable, "-m", "gunicorn", "apps.alerts.bench_settings_wsgi:application", "--bind",
              f"127.0.0.1:{port}", "--workers", str(server_workers), "--log-level", "warning"],
@@ -98,6 +105,7 @@ class Command(BaseCommand):
         try:
             self._wait(port, server)
             size = self._page_size(port)
+            shows = self._shows(port)
             results: dict[str, list[float]] = {"/bench/trivial": [], "/disaster": []}
             errors = dict.fromkeys(results, 0)
             with ProcessPoolExecutor(max_workers=clients) as pool:
@@ -129,6 +137,7 @@ class Command(BaseCommand):
             "ratio": round(disaster / trivial, 3) if trivial else None,
             "rounds_rps": {k: [round(v, 1) for v in vs] for k, vs in results.items()},
             "errors": errors,
+            "disaster_shows": shows,
             "disaster_bytes": size,
             "target": {"ratio": 0.8, "max_bytes": 50 * 1024},
         }, indent=2))
@@ -177,6 +186,13 @@ class Command(BaseCommand):
             if time.monotonic() > deadline:
                 raise CommandError("gunicorn did not answer within a minute.")
             time.sleep(0.3)
+
+    def _shows(self, port: int) -> dict:
+        """What the measured page had on it (so a run on an empty page is visible)."""
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/disaster")
+        text = conn.getresponse().read().decode()
+        return {"alerts": text.count('class="alert"'), "shelter_rows": text.count("<tr><td>")}
 
     def _page_size(self, port: int) -> dict:
         """Bytes a browser transfers for /disaster (the page and its one script), gzip accepted."""
