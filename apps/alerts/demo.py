@@ -35,10 +35,9 @@ def seed(demo) -> None:
     if staff is None or zone is None:
         demo.notes.append("Alerts demo skipped: it needs the demo city staff and a flood zone.")
         return
-    from apps.accounts.models import User
-
     from allauth.account.models import EmailAddress
 
+    from apps.accounts.models import User
     from apps.accounts.services import grant_role
 
     # The second person of the two-person rule, so the approval can be tried in the demo.
