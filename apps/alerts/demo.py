@@ -35,28 +35,11 @@ def seed(demo) -> None:
     if staff is None or zone is None:
         demo.notes.append("Alerts demo skipped: it needs the demo city staff and a flood zone.")
         return
-    from allauth.account.models import EmailAddress
-
-    from apps.accounts.models import User
-    from apps.accounts.services import grant_role
-
-    # The second person of the two-person rule, so the approval can be tried in the demo.
-    email = "bousai-approver@example.jp"
-    second, created = User.objects.get_or_create(email=email)
-    if created:
-        if demo.password:
-            second.set_password(demo.password)
-        else:
-            second.set_unusable_password()
-        second.save()
-        EmailAddress.objects.get_or_create(user=second, email=email, defaults={"verified": True, "primary": True})
-    if demo.password:
-        demo.logins.append(("City staff, second approver (alerts)", email, demo.password))
-
-    from apps.accounts.models import Department
-
-    department = Department.objects.filter(code="crisis-management").first() or Department.objects.first()
-    grant_role(user=second, role=Role.CITY_STAFF, department=department)
+    # The second person of the two-person rule: the demo system administrator (also city staff).
+    second = demo.users.get(Role.SYSTEM_ADMIN.value)
+    if second is None:
+        demo.notes.append("Alerts demo skipped: it needs a second member of staff to approve.")
+        return
     shelter = Shelter.objects.filter(serves_flood=True).order_by("id").first()
     with transaction.atomic():
         if shelter is not None and shelter.status == ShelterStatus.CLOSED:

@@ -66,8 +66,10 @@ def _notify(alert: Alert):
         en_title, en_body = _texts(alert, english=True)
         variants = {"en": {"title": en_title, "body": en_body}}
     expires = alert.expires if alert.expires and alert.expires > timezone.now() else None
+    # The approver sends (the message records who let it go); an imported alert published
+    # directly has nobody, so the system sends it in the source's name.
     return publish(
-        sender=None, organisation=_organisation(alert), title=title, body=body, category=Category.DISASTER,
+        sender=alert.approved_by, organisation=_organisation(alert), title=title, body=body, category=Category.DISASTER,
         priority=Priority.EMERGENCY if alert.cap_status == CapStatus.ACTUAL else Priority.HIGH,
         audience=audience_for(alert), variants=variants, link_url=f"{settings.SITE_URL}/alerts/{alert.pk}/",
         expires_at=expires,
