@@ -13,6 +13,8 @@ import http.client
 import json
 import os
 import platform
+import re
+import socket
 import subprocess
 import sys
 import threading
@@ -34,32 +36,52 @@ from apps.disastermap.models import Genre, Shelter
 
 ROOT = Path(__file__).resolve().parents[4]
 BENCH_SOURCE = "bench-alerts"
+CONTENT_LENGTH = re.compile(rb"(?i)\r\ncontent-length:\s*(\d+)")
+
+
+def _exchange(port: int, request: bytes) -> tuple[int, int]:
+    """One request on its own connection (gunicorn's sync workers close after each response);
+    (status, body bytes). Minimal parsing on purpose: a Python client that parsed headers fully
+    would spend more on the longer response's headers and measure itself, not the server."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request)
+        buffer = bytearray()
+        while (end := buffer.find(b"\r\n\r\n")) < 0 or len(buffer) < end + 4 + _length(buffer[:end]):
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            buffer += chunk
+    if end < 0:
+        raise ConnectionError("no response")
+    return int(buffer[9:12]), _length(buffer[:end])
+
+
+def _length(head: bytes | bytearray) -> int:
+    match = CONTENT_LENGTH.search(head)
+    return int(match.group(1)) if match else 0
 
 
 def _load(port: int, path: str, seconds: float, threads: int) -> tuple[int, int, int]:
-    """One client process: `threads` keep-alive connections hammering `path`; (ok, errors, bytes)."""
+    """One client process: `threads` closed-loop clients hammering `path`; (ok, errors, bytes)."""
     counts = [0, 0, 0]
     lock = threading.Lock()
     stop = time.monotonic() + seconds
+    request = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept-Language: ja\r\n"
+               "Accept-Encoding: gzip\r\n\r\n").encode()
 
     def run() -> None:
         ok = errors = size = 0
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         while time.monotonic() < stop:
             try:
-                conn.request("GET", path, headers={"Accept-Language": "ja", "Accept-Encoding": "gzip"})
-                response = conn.getresponse()
-                body = response.read()
-                if response.status == 200:
-                    ok += 1
-                    size = len(body)
-                else:
-                    errors += 1
-            except (OSError, http.client.HTTPException):
+                status, length = _exchange(port, request)
+            except OSError:
                 errors += 1
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        conn.close()
+                continue
+            if status == 200:
+                ok += 1
+                size = length
+            else:
+                errors += 1
         with lock:
             counts[0] += ok
             counts[1] += errors
@@ -207,8 +229,6 @@ class Command(BaseCommand):
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
