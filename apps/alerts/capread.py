@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
-from django.contrib.gis.geos import MultiPolygon, Point, Polygon
+from django.contrib.gis.geos import GEOSException, MultiPolygon, Point, Polygon
 from lxml import etree
 
 from apps.alerts.cap import CAP_NS, EASY_JA, schema_errors
@@ -121,7 +121,7 @@ def parse(data: bytes) -> CapDocument:
         raise CapRejected("Not valid CAP 1.2: " + "; ".join(errors))
     try:
         return _read(root)
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, IndexError, GEOSException) as exc:
         raise CapRejected(f"Unreadable values: {exc}.") from None
 
 

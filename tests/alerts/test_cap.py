@@ -82,6 +82,10 @@ def test_a_valid_outside_document_is_read():
 <!DOCTYPE alert [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
 <alert xmlns="urn:oasis:names:tc:emergency:cap:1.2"><identifier>&xxe;</identifier></alert>""", "DTD or entities"),
     (b"<alert", "Not well-formed"),
+    (valid_document().replace(b"<circle>34.66,133.93 2.5</circle>", b"<polygon>34.6,133.9 34.7,133.9</polygon>"),
+     "Unreadable values"),
+    (valid_document().replace(b"<circle>34.66,133.93 2.5</circle>", b"<circle>north of the river</circle>"),
+     "Unreadable values"),
 ])
 def test_bad_documents_are_refused_with_the_reason(data, reason):
     with pytest.raises(CapRejected, match=reason):
