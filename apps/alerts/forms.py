@@ -98,6 +98,8 @@ class AlertForm(forms.Form):
         initial["districts"] = [str(i) for i in content.area.district_ids]
         initial["hazard_zone"] = content.area.hazard_zone_id
         initial["polygon"] = content.area.polygon or ""
+        if content.area.circle:
+            initial["circle_lat"], initial["circle_lon"], initial["circle_radius"] = content.area.circle
         initial["shelters"] = [str(i) for i in content.shelter_ids]
         return initial
 

@@ -173,3 +173,12 @@ def test_disaster_page_is_served_compressed_to_those_who_accept_it(client, live_
     assert len(zipped.content) < len(plain.content) and zipped["ETag"] != plain["ETag"]
     assert "Accept-Encoding" in zipped["Vary"]
     assert client.get("/disaster", HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=zipped["ETag"]).status_code == 304
+
+
+def test_the_service_worker_keeps_push_and_adds_the_offline_pages(client, db):
+    response = client.get("/notifications/sw.js")
+    worker = b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+    assert 'addEventListener("push"' in worker and 'addEventListener("notificationclick"' in worker
+    assert '"/disaster", "/map/shelters/"' in worker and 'addEventListener("fetch"' in worker
+    page = client.get("/").content.decode()
+    assert "js/offline.js" in page and 'data-worker-url="/notifications/sw.js"' in page

@@ -170,3 +170,15 @@ def test_an_approved_alert_cannot_be_approved_twice(drafter, approver, make_user
     with pytest.raises(ValidationError):
         publishing.approve(alert=alert, approver=make_user("city_staff"))
     assert Delivery.objects.count() == 0  # nothing ran: the fan-out waits for the commit
+
+
+def test_an_update_starts_from_the_same_area_choice(drafter, approver, flood_content, demo_map, flood_zone):
+    choice = AreaChoice(district_ids=[demo_map.districts["03"].id], hazard_zone_id=flood_zone.id,
+                        circle=(34.6, 133.9, 300.0))
+    original = publishing.approve(alert=compose.draft(user=drafter, content=flood_content(area=choice)),
+                                  approver=approver)
+    again = compose.content_of(original).area
+    assert (again.district_ids, again.hazard_zone_id, again.circle) == (choice.district_ids, flood_zone.id,
+                                                                       (34.6, 133.9, 300.0))
+    update = compose.draft_update(user=drafter, original=original, content=compose.content_of(original))
+    assert update.area.equals_exact(original.area, tolerance=1e-9)

@@ -88,6 +88,8 @@ class Alert(models.Model):
     area = models.MultiPolygonField(_("area"), srid=4326, spatial_index=True)
     districts = models.ManyToManyField("geo.District", verbose_name=_("districts"), blank=True,
                                        related_name="+")
+    drawn_area = models.JSONField(_("drawn area and circle as chosen"), default=dict, blank=True,
+                                  help_text=_("What staff drew or typed, so an update starts from the same choice."))
     hazard_zone = models.ForeignKey("disastermap.HazardZone", verbose_name=_("hazard zone"), null=True,
                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     shelters = models.ManyToManyField("disastermap.Shelter", verbose_name=_("linked shelters"), blank=True,

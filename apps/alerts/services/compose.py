@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from dataclasses import asdict, dataclass, field
 
@@ -137,6 +138,7 @@ def draft(*, user: User, content: AlertContent, msg_type: str = CapMsgType.ALERT
         instruction_en=content.instruction_en, headline_easy=content.headline_easy, text_easy=content.text_easy,
         effective=content.effective, expires=content.expires,
         area_desc=content.area_desc or area.description, area=area.area, hazard_zone=area.hazard_zone,
+        drawn_area=_drawn(content.area),
         state=AlertState.PENDING, created_by=user,
     )
     alert.districts.set(area.districts)
@@ -144,12 +146,22 @@ def draft(*, user: User, content: AlertContent, msg_type: str = CapMsgType.ALERT
     return alert
 
 
+def _drawn(choice: AreaChoice) -> dict:
+    drawn: dict = {}
+    if choice.polygon:
+        drawn["polygon"] = choice.polygon if isinstance(choice.polygon, str) else json.dumps(choice.polygon)
+    if choice.circle:
+        drawn["circle"] = list(choice.circle)
+    return drawn
+
+
 def content_of(alert: Alert) -> AlertContent:
     """An alert's content, as the starting point of its update or cancel."""
-    circle = None
-    polygon = None
-    if not alert.districts.exists() and alert.hazard_zone_id is None:
-        polygon = alert.area.geojson
+    drawn = alert.drawn_area or {}
+    circle = tuple(drawn["circle"]) if drawn.get("circle") else None
+    polygon = drawn.get("polygon")
+    if not (drawn or alert.districts.exists() or alert.hazard_zone_id):
+        polygon = alert.area.geojson  # an imported alert: its own area
     return AlertContent(
         event_type=alert.event_type.code, cap_status=alert.cap_status, urgency=alert.urgency,
         severity=alert.severity, certainty=alert.certainty, headline=alert.headline, description=alert.description,
