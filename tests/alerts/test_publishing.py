@@ -182,3 +182,26 @@ def test_an_update_starts_from_the_same_area_choice(drafter, approver, flood_con
                                                                        (34.6, 133.9, 300.0))
     update = compose.draft_update(user=drafter, original=original, content=compose.content_of(original))
     assert update.area.equals_exact(original.area, tolerance=1e-9)
+
+
+def test_an_update_cannot_turn_an_alert_into_an_exercise(drafter, approver, flood_content):
+    original = publishing.approve(alert=compose.draft(user=drafter, content=flood_content()), approver=approver)
+    with pytest.raises(ValidationError) as caught:
+        compose.draft_update(user=drafter, original=original, content=flood_content(cap_status="Exercise"))
+    assert "cap_status" in caught.value.message_dict
+
+
+def test_exercises_go_only_to_receivers_that_ask_for_them(drafter, approver, flood_content):
+    WebhookReceiver.objects.create(name="Signage", url="http://127.0.0.1:9/a", secret="s")
+    WebhookReceiver.objects.create(name="Drill relay", url="http://127.0.0.1:9/b", secret="s", include_exercises=True)
+    publishing.approve(alert=compose.draft(user=drafter, content=flood_content(cap_status="Test")), approver=approver)
+    assert list(WebhookDelivery.objects.values_list("receiver__name", flat=True)) == ["Drill relay"]
+
+
+def test_a_rejected_alert_goes_nowhere(drafter, approver, flood_content):
+    alert = compose.reject(alert=compose.draft(user=drafter, content=flood_content()), user=approver)
+    assert alert.state == AlertState.REJECTED
+    with pytest.raises(ValidationError):
+        publishing.approve(alert=alert, approver=approver)
+    alert.refresh_from_db()
+    assert alert.message_id is None and alert.cap_xml == ""

@@ -187,6 +187,9 @@ def _followable(original: Alert) -> None:
 def draft_update(*, user: User, original: Alert, content: AlertContent) -> Alert:
     original = Alert.objects.select_for_update().get(id=original.id)
     _followable(original)
+    if content.cap_status != original.cap_status:
+        # An exercise never turns into a real alert by an update, nor the other way round.
+        raise ValidationError({"cap_status": _("An update keeps the kind of message of the alert it updates.")})
     return draft(user=user, content=content, msg_type=CapMsgType.UPDATE, replaces=original)
 
 
