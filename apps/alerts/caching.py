@@ -36,7 +36,15 @@ def local_get(key: str, max_age: float):
     now = time.monotonic()
     with _lock:
         if now - _local["checked_at"] > LOCAL_SECONDS:
-            version = disaster_version()
+            version = cache.get(DISASTER_VERSION_KEY)
+            if version is None and _local["version"] is not None:
+                # The shared cache was emptied (a restart, an eviction), nothing changed: what this
+                # process holds is still right, and asking the database again on every page of
+                # every process at once is what a surge must not cause.
+                cache.add(DISASTER_VERSION_KEY, _local["version"], None)
+                version = cache.get(DISASTER_VERSION_KEY)
+            elif version is None:
+                version = disaster_version()
             if version != _local["version"]:
                 _local["values"] = {}
                 _local["version"] = version
@@ -55,6 +63,12 @@ def local_set(key: str, value) -> None:
 def local_version() -> str:
     local_get("", 0)
     return _local["version"] or disaster_version()
+
+
+def check_shared_now() -> None:
+    """Make the next read compare with the shared version at once (instead of within a second)."""
+    with _lock:
+        _local["checked_at"] = 0.0
 
 
 def reset_local() -> None:

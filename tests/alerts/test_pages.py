@@ -182,3 +182,27 @@ def test_the_service_worker_keeps_push_and_adds_the_offline_pages(client, db):
     assert '"/disaster", "/map/shelters/"' in worker and 'addEventListener("fetch"' in worker
     page = client.get("/").content.decode()
     assert "js/offline.js" in page and 'data-worker-url="/notifications/sw.js"' in page
+
+
+def test_an_emptied_shared_cache_costs_no_query_where_a_process_holds_the_banner(live_alert):
+    from django.core.cache import cache
+
+    from apps.alerts import caching
+
+    selectors.banner()
+    cache.clear()  # e.g. Redis restarted
+    caching.check_shared_now()
+    with CaptureQueriesContext(connection) as queries:
+        rows = selectors.banner()
+    assert [r["id"] for r in rows] == [live_alert.id] and len(queries) == 0
+
+
+def test_a_change_reaches_the_banner_even_after_the_shared_cache_was_emptied(live_alert, drafter, approver,
+                                                                            django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    selectors.banner()
+    cache.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        publishing.approve(alert=compose.draft_cancel(user=drafter, original=live_alert), approver=approver)
+    assert selectors.banner() == []
