@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "civicportal.context_processors.portal",
                 "apps.notifications.context_processors.notifications",
+                "apps.alerts.context_processors.alert_banner",
             ],
         },
     },
@@ -169,6 +170,8 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-recover-stalled": {"task": "notifications.recover_stalled", "schedule": 120.0},
     # Child watch: gate passages older than each school's retention (default 90 days), once a day.
     "childwatch-purge-old-passages": {"task": "childwatch.purge_old_passages", "schedule": 24 * 60 * 60.0},
+    # Alerts: read the CAP feeds of outside sources (JMA relays, the prefecture) every minute.
+    "alerts-poll-feeds": {"task": "alerts.poll_feeds", "schedule": 60.0},
 }
 
 # --- Notifications ----------------------------------------------------------------------
@@ -287,6 +290,8 @@ VAPID_SUBJECT = CONFIG.vapid_subject
 SMS_API_URL = CONFIG.sms_api_url
 SMS_API_KEY = CONFIG.sms_api_key
 SMS_SENDER_ID = CONFIG.sms_sender_id
+# The CAP <sender> of the city's alerts (and the stem of their identifiers).
+CAP_SENDER_ID = os.environ.get("CAP_SENDER_ID") or f"alerts@{urlsplit(SITE_URL).hostname or 'localhost'}"
 
 # --- Map --------------------------------------------------------------------------------
 
@@ -346,6 +351,13 @@ SPECTACULAR_SETTINGS = {
         "PriorityEnum": "apps.notifications.choices.Priority",
         "AlertCategoryEnum": "apps.childwatch.choices.AlertCategory",
         "AlertPriorityEnum": "apps.childwatch.services.alerts.ALERT_PRIORITY_CHOICES",
+        "EmergencyAlertStateEnum": "apps.alerts.choices.AlertState",
+        "CapStatusEnum": "apps.alerts.choices.CapStatus",
+        "CapMsgTypeEnum": "apps.alerts.choices.CapMsgType",
+        "CapUrgencyEnum": "apps.alerts.choices.CapUrgency",
+        "CapSeverityEnum": "apps.alerts.choices.CapSeverity",
+        "CapCertaintyEnum": "apps.alerts.choices.CapCertainty",
+        "EvacuationLevelEnum": "apps.alerts.choices.EvacuationLevel",
         "AbsenceKindEnum": "apps.childwatch.choices.AbsenceKind",
         "AbsenceReasonEnum": "apps.childwatch.choices.AbsenceReason",
         "SurveyQuestionKindEnum": "apps.neighbourhood.choices.QuestionKind",

@@ -1,1 +1,3 @@
-urlpatterns: list = []
+from apps.alerts.api import alerts, imports
+
+urlpatterns = [*imports.urlpatterns, *alerts.urlpatterns]

@@ -1,3 +1,5 @@
 """Routes at the site root: /disaster (disaster mode)."""
 
-urlpatterns: list = []
+from apps.alerts.views import disaster
+
+urlpatterns = [*disaster.urlpatterns]

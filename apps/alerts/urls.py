@@ -1,3 +1,5 @@
+from apps.alerts.views import public, staff
+
 app_name = "alerts"
 
-urlpatterns: list = []
+urlpatterns = [*public.urlpatterns, *staff.urlpatterns]

@@ -13,13 +13,40 @@ function safeUrl(value) {
   return new URL("/notifications/", self.location.origin).href;
 }
 
-self.addEventListener("install", function () {
-  // A new version takes over at once: it holds no caches that could go stale.
+// Disaster mode stays readable offline: these pages are fetched from the network first and
+// the last good copy is kept for when the network is gone.
+var OFFLINE_CACHE = "civicportal-offline-v1";
+var OFFLINE_PAGES = ["/disaster", "/map/shelters/"];
+
+self.addEventListener("install", function (event) {
   self.skipWaiting();
+  event.waitUntil(caches.open(OFFLINE_CACHE).then(function (cache) {
+    return cache.addAll(OFFLINE_PAGES).catch(function () { return undefined; });
+  }));
 });
 
 self.addEventListener("activate", function (event) {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(caches.keys().then(function (names) {
+    return Promise.all(names.filter(function (name) {
+      return name.indexOf("civicportal-offline-") === 0 && name !== OFFLINE_CACHE;
+    }).map(function (name) { return caches.delete(name); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") { return; }
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin || OFFLINE_PAGES.indexOf(url.pathname) === -1) { return; }
+  event.respondWith(fetch(request).then(function (response) {
+    if (response.ok) {
+      var copy = response.clone();
+      caches.open(OFFLINE_CACHE).then(function (cache) { cache.put(url.pathname, copy); });
+    }
+    return response;
+  }).catch(function () {
+    return caches.match(url.pathname).then(function (cached) { return cached || Response.error(); });
+  }));
 });
 
 self.addEventListener("push", function (event) {
