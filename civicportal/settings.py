@@ -169,6 +169,8 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-recover-stalled": {"task": "notifications.recover_stalled", "schedule": 120.0},
     # Child watch: gate passages older than each school's retention (default 90 days), once a day.
     "childwatch-purge-old-passages": {"task": "childwatch.purge_old_passages", "schedule": 24 * 60 * 60.0},
+    # Counter: remind residents of procedures left on their life-event lists (each list weekly at most).
+    "counter-life-event-reminders": {"task": "counter.send_life_event_reminders", "schedule": 60 * 60.0},
 }
 
 # --- Notifications ----------------------------------------------------------------------
@@ -366,6 +368,13 @@ SPECTACULAR_SETTINGS = {
         "AlertReplyEnum": "apps.childwatch.choices.ReplyChoice",
         "AlertScopeEnum": "apps.childwatch.choices.AlertScope",
         "AccountRoleEnum": "apps.accounts.roles.Role",
+        "CounterApplicationStatusEnum": "apps.counter.choices.ApplicationStatus",
+        "CounterStepStatusEnum": "apps.counter.choices.StepStatus",
+        "CounterPaymentStatusEnum": "apps.counter.choices.PaymentStatus",
+        "CounterChannelEnum": "apps.counter.choices.Channel",
+        "CounterFieldKindEnum": "apps.counter.choices.FieldKind",
+        "CounterEventKindEnum": "apps.counter.choices.EventKind",
+        "CounterPlanItemMarkEnum": "apps.counter.choices.RESIDENT_ITEM_STATUSES",
     },
 }
 

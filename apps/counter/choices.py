@@ -85,3 +85,8 @@ class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for payment")
     PAID = "paid", _("Paid")
     FAILED = "failed", _("Failed")
+
+
+# What a resident may set on a list item themselves ("applied" follows from an application).
+RESIDENT_ITEM_STATUSES = [(s.value, s.label) for s in (PlanItemStatus.TODO, PlanItemStatus.DONE,
+                                                        PlanItemStatus.SKIPPED)]
