@@ -42,7 +42,7 @@ class Analytics(APIView):
             "per_step": [dataclasses.asdict(row) for row in report.per_step],
             "per_department": [dataclasses.asdict(row) for row in report.per_department],
             "overdue": report.overdue, "overdue_total": report.overdue_total, "returns": report.returns,
-            "exceptions": report.exceptions, "monthly": selectors.monthly_counts(),
+            "exceptions": report.exceptions, "monthly": list(selectors.monthly_counts()),
         })
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -128,15 +129,16 @@ def report(*, since: dt.datetime | None = None, until: dt.datetime | None = None
     return result
 
 
-def monthly_counts() -> list[dict]:
+def monthly_counts() -> Iterator[dict]:
     """Applications per procedure and month (for the open dataset and the chart); no personal data."""
     from django.db.models.functions import TruncMonth
 
     rows = (Application.objects.annotate(month=TruncMonth("submitted_at", tzinfo=timezone.get_current_timezone()))
             .values("month", "procedure__slug", "procedure__name").annotate(n=Count("id"))
             .order_by("month", "procedure__slug"))
-    return [{"month": row["month"].strftime("%Y-%m"), "procedure_code": row["procedure__slug"],
-             "procedure": row["procedure__name"], "applications": row["n"]} for row in rows]
+    for row in rows.iterator():
+        yield {"month": row["month"].strftime("%Y-%m"), "procedure_code": row["procedure__slug"],
+               "procedure": row["procedure__name"], "applications": row["n"]}
 
 
 __all__ = ["Report", "TimeRow", "median", "monthly_counts", "percentile", "report"]
