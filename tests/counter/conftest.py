@@ -57,3 +57,23 @@ def answers_for(procedure: Procedure, **overrides) -> dict:
     }
     keys = set(procedure.fields.values_list("key", flat=True))
     return {k: v for k, v in {**samples, **overrides}.items() if k in keys}
+
+
+@pytest.fixture
+def deliver_all(django_capture_on_commit_callbacks):
+    """Carry every message still queued to its inbox rows in this process, as a worker would."""
+    from apps.notifications import fanout
+    from apps.notifications.models import Delivery, Message
+
+    def run() -> int:
+        done = 0
+        for message in Message.objects.exclude(id__in=Delivery.objects.values("message_id")):
+            chunks: list = []
+            with django_capture_on_commit_callbacks(execute=True):
+                fanout.fan_out(message.id, queue_chunk=lambda m, c, ids: chunks.append((c, ids)))
+            for channel, ids in chunks:
+                fanout.deliver(message.id, channel, ids)
+            done += 1
+        return done
+
+    return run
