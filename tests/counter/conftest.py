@@ -51,7 +51,8 @@ def answers_for(procedure: Procedure, **overrides) -> dict:
     """A complete, valid set of answers for any standard procedure."""
     samples = {
         **MOVING_IN_ANSWERS, "moved_on": "2026-11-20", "household_size": 3, "copies": 1, "purpose": "就職",
-        "include_household": False, "reason": "転入", "members": 3, "children": 2, "bank_account": "市原銀行 普通 1234567",
+        "include_household": False, "reason": "転入", "members": 3, "children": 2,
+        "bank_account": "市原銀行 普通 1234567",
         "child_name": "山田 そうた", "grade": 3, "items": "たんす", "item_count": 1, "child_birth_date": "2026-11-01",
         "partner_name": "山田 太郎", "deceased_name": "山田 一郎",
     }
@@ -69,8 +70,12 @@ def deliver_all(django_capture_on_commit_callbacks):
         done = 0
         for message in Message.objects.exclude(id__in=Delivery.objects.values("message_id")):
             chunks: list = []
+
+            def collect(_message, channel, ids, chunks=chunks) -> None:
+                chunks.append((channel, ids))
+
             with django_capture_on_commit_callbacks(execute=True):
-                fanout.fan_out(message.id, queue_chunk=lambda m, c, ids: chunks.append((c, ids)))
+                fanout.fan_out(message.id, queue_chunk=collect)
             for channel, ids in chunks:
                 fanout.deliver(message.id, channel, ids)
             done += 1
