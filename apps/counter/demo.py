@@ -14,6 +14,7 @@ from apps.accounts.roles import Role
 from apps.accounts.services import grant_role, update_profile
 from apps.counter import catalogue_seed
 from apps.counter.models import LifeEvent, LifeEventPlan
+from apps.counter.permissions_applications import may_work_in
 from apps.counter.services import routing
 from apps.counter.services.applications import submit_application
 from apps.counter.services.lifeevents import create_plan
@@ -64,8 +65,8 @@ def seed(demo) -> None:
                        answers=_answers(procedures["child-allowance"]), plan_item=items["child-allowance"])
     submit_application(procedure=procedures["residence-certificate"], applicant=resident,
                        answers=_answers(procedures["residence-certificate"]))
-    if clerk is not None and clerk.profile.department and clerk.profile.department.code == "citizen-affairs":
-        first = nhi.steps.get(order=1)
+    first = nhi.steps.get(order=1)
+    if clerk is not None and may_work_in(clerk, first.department_id):
         routing.claim(step_id=first.id, staff=clerk)
         routing.complete(step_id=first.id, staff=clerk, note="住民記録を確認しました")
     demo.notes.append("Counter: the demo resident has a moving-in list and three applications; "
