@@ -59,8 +59,10 @@ def clean_value(field: ProcedureField, value: Any) -> Any:
             raise ValidationError(_("Give %(max)d or less.") % {"max": field.max_value})
         return number
     if kind == FieldKind.DATE:
+        if not isinstance(value, str):
+            raise ValidationError(_("Give a date as YYYY-MM-DD."))
         try:
-            return dt.date.fromisoformat(str(value)).isoformat()
+            return dt.date.fromisoformat(value).isoformat()
         except ValueError:
             raise ValidationError(_("Give a date as YYYY-MM-DD.")) from None
     if kind == FieldKind.CHOICE:
