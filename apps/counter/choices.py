@@ -62,6 +62,7 @@ class StepStatus(models.TextChoices):
     CLAIMED = "claimed", _("Being handled")
     RETURNED = "returned", _("Returned to the applicant")
     DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Withdrawn")
 
 
 # Steps a department's work queue shows.
@@ -79,6 +80,7 @@ class EventKind(models.TextChoices):
     RESUBMITTED = "resubmitted", _("Corrected and sent again")
     ATTACHED = "attached", _("Document attached")
     COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the applicant")
 
 
 class PaymentStatus(models.TextChoices):

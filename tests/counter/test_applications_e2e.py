@@ -118,3 +118,15 @@ def test_a_step_moving_on_reaches_the_inbox_through_a_real_worker(celery_worker_
                                       status=DeliveryStatus.DELIVERED).exists():
         assert time.monotonic() < deadline, "the worker did not deliver the step notification"
         time.sleep(0.1)
+
+
+def test_the_resident_withdraws_from_the_timeline_page(client, english, catalogue, resident):
+    from apps.counter.services.applications import submit_application
+
+    procedure = catalogue["bulky-waste"]
+    application = submit_application(procedure=procedure, applicant=resident, answers=answers_for(procedure))
+    client.force_login(resident)
+    page = client.post(reverse("counter:application_withdraw", args=(application.pk,)), follow=True).content.decode()
+    assert "The application was withdrawn." in page and "Withdrawn by the applicant" in page
+    again = client.post(reverse("counter:application_withdraw", args=(application.pk,)), follow=True)
+    assert "already withdrawn" in again.content.decode()

@@ -105,3 +105,16 @@ def test_a_clerk_of_another_department_cannot_take_the_fee(certificate, clerk_of
     api = APIClient()
     api.force_authenticate(clerk_of("waste"))
     assert api.post(reverse("api:counter-cash-payment", args=(certificate.pk,))).status_code == 404
+
+
+def test_a_late_confirmation_for_a_withdrawn_application_changes_nothing(english, certificate, resident):
+    api = APIClient()
+    api.force_authenticate(resident)
+    reference = api.post(reverse("api:counter-application-payment", args=(certificate.pk,))).json()["reference"]
+    assert api.post(reverse("api:counter-application-withdraw", args=(certificate.pk,))).status_code == 200
+    late = APIClient().post(reverse("api:counter-fake-payment-confirm"),
+                            {"reference": reference, "signature": FakeProvider.sign(reference)}, format="json")
+    assert late.status_code == 400
+    assert Payment.objects.get(reference=reference).status == PaymentStatus.FAILED
+    certificate.refresh_from_db()
+    assert certificate.status == ApplicationStatus.WITHDRAWN

@@ -30,11 +30,15 @@ def test_another_resident_gets_404_on_page_and_api(client, application, other_re
     client.force_login(other_resident)
     assert client.get(reverse("counter:application_detail", args=(application.pk,))).status_code == 404
     assert client.post(reverse("counter:application_pay", args=(application.pk,))).status_code == 404
+    assert client.post(reverse("counter:application_withdraw", args=(application.pk,))).status_code == 404
     api = api_for(other_resident)
     assert api.get(reverse("api:counter-application", args=(application.pk,))).status_code == 404
     assert api.patch(reverse("api:counter-application", args=(application.pk,)), {"answers": {}},
                      format="json").status_code == 404
+    assert api.post(reverse("api:counter-application-withdraw", args=(application.pk,))).status_code == 404
     assert api.get(reverse("api:counter-applications")).json() == []
+    application.refresh_from_db()
+    assert application.status == "in_progress"
 
 
 def test_anonymous_is_sent_to_sign_in_and_the_api_answers_401(client, application):

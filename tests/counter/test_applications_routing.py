@@ -127,3 +127,35 @@ def test_only_the_applicant_corrects(nhi, clerk_of, other_resident):
     routing.return_to_applicant(step_id=first.id, staff=citizen, reason="印鑑が必要です")
     with pytest.raises(PermissionDenied):
         resubmit(application=nhi, user=other_resident, answers={})
+
+
+def test_the_applicant_withdraws_and_the_steps_leave_the_queues(nhi, clerk_of, resident, english):
+    from apps.counter.services.applications import withdraw
+
+    citizen = clerk_of("citizen-affairs")
+    first = steps(nhi)[0]
+    routing.claim(step_id=first.id, staff=citizen)
+    withdraw(application=nhi, user=resident)
+    nhi.refresh_from_db()
+    assert nhi.status == ApplicationStatus.WITHDRAWN
+    assert [s.status for s in steps(nhi)] == [StepStatus.CANCELLED, StepStatus.CANCELLED]
+    with pytest.raises(ValidationError) as error:
+        routing.complete(step_id=first.id, staff=citizen)
+    assert "withdrew" in error.value.message_dict["step"][0]
+    with pytest.raises(ValidationError):
+        withdraw(application=nhi, user=resident)
+
+
+def test_only_the_applicant_withdraws_and_a_finished_one_cannot_be(catalogue, resident, other_resident, clerk_of):
+    from apps.counter.services.applications import withdraw
+
+    procedure = catalogue["bulky-waste"]
+    application = submit_application(procedure=procedure, applicant=resident, answers=answers_for(procedure))
+    with pytest.raises(PermissionDenied):
+        withdraw(application=application, user=other_resident)
+    clerk = clerk_of("waste")
+    step = steps(application)[0]
+    routing.claim(step_id=step.id, staff=clerk)
+    routing.complete(step_id=step.id, staff=clerk)
+    with pytest.raises(ValidationError):
+        withdraw(application=application, user=resident)

@@ -234,6 +234,17 @@ class AttachmentUpload(APIView):
         return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
 
 
+class ApplicationWithdraw(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(tags=[TAG], summary="Withdraw your unfinished application; its steps leave the queues",
+                   request=None, responses={200: ApplicationDetailSerializer, **error_responses(400, 404)})
+    def post(self, request: Request, application_id: int) -> Response:
+        application = selectors.own_application(request.user, application_id)
+        services.withdraw(application=application, user=request.user)
+        return Response(_detail(application))
+
+
 class PaymentStart(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -363,6 +374,8 @@ urlpatterns = [
     path("applications/<int:application_id>/documents/", AttachmentUpload.as_view(),
          name="counter-application-documents"),
     path("applications/<int:application_id>/payment/", PaymentStart.as_view(), name="counter-application-payment"),
+    path("applications/<int:application_id>/withdraw/", ApplicationWithdraw.as_view(),
+         name="counter-application-withdraw"),
     path("procedures/<slug:slug>/prefill/", PrefillView.as_view(), name="counter-procedure-prefill"),
     path("payments/fake/confirm/", FakePaymentConfirm.as_view(), name="counter-fake-payment-confirm"),
     path("staff/departments/<int:department_id>/queue/", WorkQueue.as_view(), name="counter-work-queue"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.counter.choices import ApplicationStatus, Channel, EventKind, PlanItemStatus, StepStatus
+from apps.counter.choices import ApplicationStatus, Channel, EventKind, PaymentStatus, PlanItemStatus, StepStatus
 from apps.counter.models import (
     Application,
     ApplicationEvent,
@@ -124,6 +124,33 @@ def resubmit(*, application: Application, user: User, answers: Any) -> Applicati
     application.save(update_fields=["answers", "status", "updated_at"])
     event(application, EventKind.RESUBMITTED, step=returned, actor=user)
     queue_step(application, returned)
+    return application
+
+
+@transaction.atomic
+def withdraw(*, application: Application, user: User) -> Application:
+    """The applicant takes back an application that is not finished; its open steps leave the queues."""
+    application = Application.objects.select_for_update().select_related("procedure__department").get(
+        pk=application.pk)
+    if application.applicant_id != user.id:
+        raise PermissionDenied(_("Only the applicant can withdraw this application."))
+    if application.status in (ApplicationStatus.COMPLETED, ApplicationStatus.WITHDRAWN):
+        raise ValidationError({"status": _("This application is already %(status)s.") % {
+            "status": application.get_status_display().lower()}})
+    steps = list(ApplicationStep.objects.select_for_update().filter(application=application))
+    ApplicationStep.objects.filter(pk__in=[s.pk for s in steps if s.status != StepStatus.DONE]).update(
+        status=StepStatus.CANCELLED)
+    application.payments.filter(status=PaymentStatus.PENDING).update(status=PaymentStatus.FAILED)
+    application.status = ApplicationStatus.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    event(application, EventKind.WITHDRAWN, actor=user)
+    LifeEventPlanItem.objects.filter(application=application).update(status=PlanItemStatus.TODO, application=None)
+    with in_language_of(application.applicant):
+        tell(user=application.applicant, department=application.procedure.department,
+             title=_("%(number)s: withdrawn") % {"number": application.receipt_number},
+             body=_("Your application %(number)s (%(procedure)s) was withdrawn at your request.") % {
+                 "number": application.receipt_number, "procedure": application.procedure.name},
+             url_name="counter:application_detail", url_args=(application.pk,))
     return application
 
 

@@ -72,6 +72,8 @@ def _lock(step_id: int) -> tuple[Application, ApplicationStep, list[ApplicationS
 
 def _refuse_unless_open(application: Application, step: ApplicationStep, steps: list[ApplicationStep]) -> None:
     """The reason a step cannot be worked on now, as a ValidationError on `step`."""
+    if application.status == ApplicationStatus.WITHDRAWN or step.status == StepStatus.CANCELLED:
+        raise ValidationError({"step": _("The applicant withdrew this application.")})
     if step.status == StepStatus.DONE:
         raise ValidationError({"step": _("This step was already completed (%(when)s).") % {
             "when": timezone.localtime(step.completed_at).strftime("%Y-%m-%d %H:%M")}})

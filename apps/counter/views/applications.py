@@ -121,6 +121,19 @@ def attachment_file(request: HttpRequest, attachment_id: int) -> FileResponse:
 
 @login_required
 @require_POST
+def withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
+    application = selectors.own_application(request.user, application_id)
+    try:
+        services.withdraw(application=application, user=request.user)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, _("The application was withdrawn."))
+    return redirect("counter:application_detail", application_id=application.pk)
+
+
+@login_required
+@require_POST
 def pay(request: HttpRequest, application_id: int) -> HttpResponse:
     application = selectors.own_application(request.user, application_id)
     try:
@@ -157,6 +170,7 @@ urlpatterns = [
     path("applications/<int:application_id>/", application_detail, name="application_detail"),
     path("applications/<int:application_id>/documents/", attach, name="application_attach"),
     path("applications/<int:application_id>/pay/", pay, name="application_pay"),
+    path("applications/<int:application_id>/withdraw/", withdraw, name="application_withdraw"),
     path("documents/<int:attachment_id>/", attachment_file, name="attachment_file"),
     path("payments/fake/<str:reference>/", fake_checkout, name="fake_checkout"),
     *applications_staff.urlpatterns,
