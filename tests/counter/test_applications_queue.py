@@ -111,3 +111,19 @@ def test_the_queue_page_pages_with_a_next_link(client, english, queued, clerk_of
     assert "Next page" not in page
     bad = client.get(reverse("counter:work_queue"), {"after": "%%%"}, follow=True)
     assert "not valid" in bad.content.decode()
+
+
+def test_at_the_counter_the_form_is_filled_from_what_the_resident_gave_before(client, english, catalogue, resident,
+                                                                               clerk_of):
+    from apps.accounts.models import AuditEntry
+
+    earlier = catalogue["bulky-waste"]
+    submit_application(procedure=earlier, applicant=resident, answers=answers_for(earlier, phone="0436-11-2222"))
+    clerk = clerk_of("citizen-affairs")
+    client.force_login(clerk)
+    url = reverse("counter:counter_entry", args=("moving-in",))
+    page = client.get(url, {"applicant_email": resident.email}).content.decode()
+    assert 'value="0436-11-2222"' in page and 'value="山田 花子"' in page
+    assert AuditEntry.objects.filter(user=clerk, action="counter.prefill_at_counter", object_id=resident.pk).exists()
+    unknown = client.get(url, {"applicant_email": "nobody@example.jp"}).content.decode()
+    assert "No active portal account" in unknown and "0436-11-2222" not in unknown

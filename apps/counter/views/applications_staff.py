@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import Department, User
+from apps.accounts.services import audit
 from apps.counter.choices import ApplicationStatus
 from apps.counter.forms_applications import ApplicantForm, AttachmentForm, ProcedureForm, ReturnForm
 from apps.counter.models import ApplicationStep
@@ -132,8 +133,18 @@ def cash_payment(request: HttpRequest, application_id: int) -> HttpResponse:
 def counter_entry(request: HttpRequest, slug: str) -> HttpResponse:
     """A clerk enters an application for a resident standing at the counter (any procedure)."""
     procedure = catalogue_selectors.procedure_by_slug(slug)
-    who = ApplicantForm(request.POST or None)
-    form = ProcedureForm(request.POST or None, procedure=procedure)
+    lookup = ApplicantForm(request.GET or None, auto_id="lookup-%s")
+    who = ApplicantForm(request.POST or None, initial={"applicant_email": request.GET.get("applicant_email", "")})
+    known: dict = {}
+    if request.method == "GET" and lookup.is_bound and lookup.is_valid():
+        # Once only at the counter too: what the resident told us before fills the form.
+        resident = User.objects.filter(email__iexact=lookup.cleaned_data["applicant_email"], is_active=True).first()
+        if resident is None:
+            lookup.add_error("applicant_email", _("No active portal account has this email address."))
+        else:
+            known = selectors.prefill_for(resident, procedure)
+            audit(user=request.user, action="counter.prefill_at_counter", obj=resident, detail=procedure.slug)
+    form = ProcedureForm(request.POST or None, procedure=procedure, initial_answers=known)
     status = 200
     if request.method == "POST":
         status = 400
@@ -151,7 +162,8 @@ def counter_entry(request: HttpRequest, slug: str) -> HttpResponse:
                     messages.success(request, _("Entered. Receipt number: %(number)s") % {
                         "number": application.receipt_number})
                     return redirect("counter:staff_application", application_id=application.pk)
-    return render(request, "counter/staff/entry.html", {"procedure": procedure, "who": who, "form": form},
+    return render(request, "counter/staff/entry.html", {"procedure": procedure, "who": who, "form": form,
+                                                        "lookup": lookup},
                   status=status)
 
 
