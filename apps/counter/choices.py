@@ -70,7 +70,7 @@ OPEN_STEP_STATUSES = (StepStatus.QUEUED, StepStatus.CLAIMED)
 
 
 class EventKind(models.TextChoices):
-    SUBMITTED = "submitted", _("Received")
+    SUBMITTED = "submitted", _("Application received")
     PAYMENT_REQUESTED = "payment_requested", _("Fee to pay")
     PAID = "paid", _("Fee paid")
     QUEUED = "queued", _("Passed to a department")

@@ -39,7 +39,8 @@ def _clerk(demo, email: str, department: Department):
     update_profile(user=user, display_name="中村 聡")
     grant_role(user=user, role=Role.RESIDENT)
     grant_role(user=user, role=Role.CITY_STAFF, department=department)
-    demo.logins.append(("City staff (保険年金課)", email, demo.password or "(no password: DEBUG is off)"))
+    demo.logins.append((f"{Role.CITY_STAFF.label}（{department.name}）", email,
+                        demo.password or "(no password: DEBUG is off)"))
     return user
 
 

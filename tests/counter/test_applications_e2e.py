@@ -80,8 +80,8 @@ def test_moving_in_list_two_online_applications_two_departments_and_notification
         assert application.status == ApplicationStatus.COMPLETED
         assert set(application.steps.values_list("status", flat=True)) == {StepStatus.DONE}
         timeline = client.get(reverse("counter:application_detail", args=(application.pk,))).content.decode()
-        for words in ("Received", "Passed to a department", "Being handled by a department", "Step completed",
-                      "Completed", "保険年金課" if application == nhi else "子育て支援課"):
+        for words in ("Application received", "Passed to a department", "Being handled by a department",
+                      "Step completed", "Completed", "保険年金課" if application == nhi else "子育て支援課"):
             assert words in timeline
     assert plan.items.get(procedure__slug="national-health-insurance").status == PlanItemStatus.DONE
     mine = client.get(reverse("counter:my_applications")).content.decode()
