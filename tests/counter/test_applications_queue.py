@@ -127,3 +127,11 @@ def test_at_the_counter_the_form_is_filled_from_what_the_resident_gave_before(cl
     assert AuditEntry.objects.filter(user=clerk, action="counter.prefill_at_counter", object_id=resident.pk).exists()
     unknown = client.get(url, {"applicant_email": "nobody@example.jp"}).content.decode()
     assert "No active portal account" in unknown and "0436-11-2222" not in unknown
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
+def test_step_actions_never_redirect_off_site(client, queued, clerk_of, target):
+    client.force_login(clerk_of("waste"))
+    step = queued[0].steps.get()
+    response = client.post(reverse("counter:step_action", args=(step.pk, "claim")), {"next": target})
+    assert response["Location"] == reverse("counter:work_queue")

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -68,8 +69,9 @@ def work_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def step_action(request: HttpRequest, step_id: int, action: str) -> HttpResponse:
     step = ApplicationStep.objects.filter(pk=step_id).only("application_id", "department_id").first()
-    back = request.POST.get("next") or reverse("counter:work_queue")
-    if not back.startswith("/") or back.startswith("//"):
+    back = request.POST.get("next", "")
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
+                                                                       require_https=request.is_secure()):
         back = reverse("counter:work_queue")
     if step is None:
         messages.error(request, _("No such step."))
