@@ -57,6 +57,8 @@ def test_the_report_counts_and_times(history):
     assert department.median_hours == 2.5 and department.p90_hours == 10.0
     assert result.per_step[0].label.startswith("粗大ごみ収集 #1")
     assert result.overdue == [{"department": "廃棄物対策課", "count": 1}]
+    (item,) = result.overdue_items
+    assert item["procedure"] == "粗大ごみ収集" and item["receipt_number"].startswith("R-")
     assert result.returns == [{"procedure": "粗大ごみ収集", "department": "廃棄物対策課", "count": 1}]
 
 

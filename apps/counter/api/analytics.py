@@ -41,7 +41,8 @@ class Analytics(APIView):
             "since": report.since, "until": report.until, "per_procedure": report.per_procedure,
             "per_step": [dataclasses.asdict(row) for row in report.per_step],
             "per_department": [dataclasses.asdict(row) for row in report.per_department],
-            "overdue": report.overdue, "overdue_total": report.overdue_total, "returns": report.returns,
+            "overdue": report.overdue, "overdue_total": report.overdue_total,
+            "overdue_items": report.overdue_items, "returns": report.returns,
             "exceptions": report.exceptions, "monthly": list(selectors.monthly_counts()),
         })
 

@@ -90,6 +90,8 @@ class ApplicationStep(models.Model):
             # The work queue: one department's open steps, oldest first, read by keyset.
             models.Index(fields=["department", "queued_at", "id"], name="counter_queue_idx",
                          condition=Q(status__in=OPEN_STEP_STATUSES)),
+            # Analytics and the dashboard: open steps past their target, most overdue first.
+            models.Index(fields=["due_at"], name="counter_overdue_idx", condition=Q(status__in=OPEN_STEP_STATUSES)),
             # Analytics: finished steps by time.
             models.Index(fields=["completed_at"], name="counter_step_done_idx",
                          condition=Q(status=StepStatus.DONE)),

@@ -20,6 +20,7 @@ from apps.counter.models import Application, ApplicationEvent, ApplicationStep
 
 DEFAULT_WINDOW_DAYS = 90
 STALE_DAYS = 7
+OVERDUE_LISTED = 50
 
 
 def percentile(sorted_values: list[float], p: float) -> float:
@@ -56,6 +57,7 @@ class Report:
     per_department: list[TimeRow] = field(default_factory=list)
     overdue: list[dict] = field(default_factory=list)
     overdue_total: int = 0
+    overdue_items: list[dict] = field(default_factory=list)
     returns: list[dict] = field(default_factory=list)
     exceptions: dict[str, int] = field(default_factory=dict)
 
@@ -108,6 +110,13 @@ def report(*, since: dt.datetime | None = None, until: dt.datetime | None = None
     by_department = overdue.values("department__name").annotate(n=Count("id")).order_by("-n")
     result.overdue = [{"department": row["department__name"], "count": row["n"]} for row in by_department]
     result.overdue_total = sum(row["count"] for row in result.overdue)
+    result.overdue_items = [
+        {"receipt_number": row["application__receipt_number"], "application_id": row["application_id"],
+         "procedure": row["application__procedure__name"], "step": row["name"], "department": row["department__name"],
+         "due_at": row["due_at"], "status": row["status"]}
+        for row in overdue.order_by("due_at", "id").values(
+            "application_id", "application__receipt_number", "application__procedure__name", "name",
+            "department__name", "due_at", "status")[:OVERDUE_LISTED]]
 
     returns = (ApplicationEvent.objects.filter(kind=EventKind.RETURNED, at__gte=since, at__lt=until)
                .values("application__procedure__name", "department__name").annotate(n=Count("id"))

@@ -53,6 +53,9 @@ def analytics_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow(["department", row.label, row.department, row.count, row.median_hours, row.p90_hours, "", ""])
     for row in report.overdue:
         writer.writerow(["overdue", "", row["department"], row["count"], "", "", "", ""])
+    for item in report.overdue_items:
+        writer.writerow(["overdue_item", f'{item["receipt_number"]} {item["procedure"]}: {item["step"]}',
+                         item["department"], 1, "", "", "", ""])
     for row in report.returns:
         writer.writerow(["returns", row["procedure"], row["department"], row["count"], "", "", "", ""])
     for name, count in report.exceptions.items():
