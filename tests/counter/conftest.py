@@ -32,7 +32,9 @@ def clerk_of(make_user, catalogue):
 @pytest.fixture
 def resident(make_user):
     user = make_user(Role.RESIDENT, first_name="花子", last_name="山田")
-    update_profile(user=user, display_name="山田 花子")
+    # Messages to her are written in her profile's language: English, so that tests can read them
+    # whatever the Japanese catalogue says.
+    update_profile(user=user, display_name="山田 花子", preferred_language="en")
     return user
 
 

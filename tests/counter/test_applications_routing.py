@@ -62,7 +62,7 @@ def test_steps_pass_through_two_departments_in_order(nhi, clerk_of, resident):
     assert messages.count() == 5
 
 
-def test_a_step_completed_twice_is_refused_with_the_reason(nhi, clerk_of):
+def test_a_step_completed_twice_is_refused_with_the_reason(nhi, clerk_of, english):
     citizen = clerk_of("citizen-affairs")
     first = steps(nhi)[0]
     routing.claim(step_id=first.id, staff=citizen)
@@ -72,7 +72,7 @@ def test_a_step_completed_twice_is_refused_with_the_reason(nhi, clerk_of):
     assert "already completed" in error.value.message_dict["step"][0]
 
 
-def test_a_step_out_of_order_is_refused_naming_the_step_to_do_first(nhi, clerk_of):
+def test_a_step_out_of_order_is_refused_naming_the_step_to_do_first(nhi, clerk_of, english):
     insurance = clerk_of("insurance-pension")
     second = steps(nhi)[1]
     with pytest.raises(ValidationError) as error:
@@ -86,7 +86,7 @@ def test_another_departments_clerk_cannot_touch_a_step(nhi, clerk_of):
         routing.claim(step_id=steps(nhi)[0].id, staff=clerk_of("waste"))
 
 
-def test_completing_needs_a_claim_and_only_the_claimer_completes(nhi, clerk_of):
+def test_completing_needs_a_claim_and_only_the_claimer_completes(nhi, clerk_of, english):
     one, two = clerk_of("citizen-affairs"), clerk_of("citizen-affairs")
     first = steps(nhi)[0]
     with pytest.raises(ValidationError, match="Claim"):
