@@ -8,9 +8,9 @@ from __future__ import annotations
 from django.db import transaction
 
 from apps.accounts.models import Department
-from apps.counter.choices import FieldKind as K
-from apps.counter.choices import LifeEventCondition as C
-from apps.counter.choices import ProfileSource as P
+from apps.counter.choices_procedures import FieldKind as K
+from apps.counter.choices_procedures import LifeEventCondition as C
+from apps.counter.choices_procedures import ProfileSource as P
 from apps.counter.models import LifeEvent, LifeEventProcedure, Procedure, ProcedureField, ProcedureStep
 
 DEPARTMENTS = [

@@ -7,7 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.counter.choices import OPEN_STEP_STATUSES, ApplicationStatus
+from apps.counter.choices_procedures import OPEN_STEP_STATUSES, ApplicationStatus
 from apps.counter.models import Application, ApplicationStep, Procedure
 from civicportal.dashboard import Panel, register
 

@@ -10,7 +10,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from apps.counter.choices import FieldKind
+from apps.counter.choices_procedures import FieldKind
 from apps.counter.models import Procedure, ProcedureField
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.counter.choices import LifeEventCondition
+from apps.counter.choices_procedures import LifeEventCondition
 
 
 class QuestionsForm(forms.Form):

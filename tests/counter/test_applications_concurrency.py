@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from apps.counter.choices import StepStatus
+from apps.counter.choices_procedures import StepStatus
 from apps.counter.models import ApplicationEvent
 from apps.counter.services import receipts, routing
 from apps.counter.services.applications import submit_application

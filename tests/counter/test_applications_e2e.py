@@ -9,7 +9,7 @@ import time
 import pytest
 from django.urls import reverse
 
-from apps.counter.choices import ApplicationStatus, PlanItemStatus, StepStatus
+from apps.counter.choices_procedures import ApplicationStatus, PlanItemStatus, StepStatus
 from apps.counter.models import Application, LifeEventPlan
 from apps.notifications.choices import Channel, DeliveryStatus
 from apps.notifications.models import Delivery

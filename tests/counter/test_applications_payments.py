@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from apps.counter.choices import ApplicationStatus, PaymentStatus, StepStatus
+from apps.counter.choices_procedures import ApplicationStatus, PaymentStatus, StepStatus
 from apps.counter.models import ApplicationEvent, Payment
 from apps.counter.services import routing
 from apps.counter.services.applications import submit_application

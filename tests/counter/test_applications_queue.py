@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.counter.choices import Channel, StepStatus
+from apps.counter.choices_procedures import Channel, StepStatus
 from apps.counter.models import Application, ApplicationStep
 from apps.counter.selectors.applications import work_queue
 from apps.counter.services.applications import submit_application

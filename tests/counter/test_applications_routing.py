@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from apps.counter.choices import ApplicationStatus, EventKind, StepStatus
+from apps.counter.choices_procedures import ApplicationStatus, EventKind, StepStatus
 from apps.counter.models import ApplicationEvent
 from apps.counter.services import routing
 from apps.counter.services.applications import resubmit, submit_application

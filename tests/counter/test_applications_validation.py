@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from apps.counter.choices import FieldKind
+from apps.counter.choices_procedures import FieldKind
 from apps.counter.models import Application, ProcedureField
 from apps.counter.services.catalogue import check_field_definition, clean_answers, clean_value
 from tests.counter.conftest import answers_for

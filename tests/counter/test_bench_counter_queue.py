@@ -8,7 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.counter.choices import StepStatus
+from apps.counter.choices_procedures import StepStatus
 from apps.counter.models import ApplicationStep
 
 pytestmark = pytest.mark.django_db

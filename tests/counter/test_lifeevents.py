@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from apps.counter.choices import PlanItemStatus
+from apps.counter.choices_procedures import PlanItemStatus
 from apps.counter.models import LifeEvent, LifeEventPlan
 from apps.counter.services.lifeevents import MAX_REMINDERS, create_plan, send_reminders
 from apps.counter.tasks import send_life_event_reminders

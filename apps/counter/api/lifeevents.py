@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.counter.choices import RESIDENT_ITEM_STATUSES, LifeEventCondition
+from apps.counter.choices_procedures import RESIDENT_ITEM_STATUSES, LifeEventCondition
 from apps.counter.models import LifeEvent, LifeEventPlan, LifeEventPlanItem
 from apps.counter.selectors import catalogue as catalogue_selectors
 from apps.counter.selectors import lifeevents as selectors

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.counter.choices import (
+from apps.counter.choices_procedures import (
     OPEN_STEP_STATUSES,
     ApplicationStatus,
     Channel,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.counter.choices import FieldKind, ProfileSource
+from apps.counter.choices_procedures import FieldKind, ProfileSource
 
 __all__ = ["Procedure", "ProcedureField", "ProcedureStep"]
 

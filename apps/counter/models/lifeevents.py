@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.counter.choices import LifeEventCondition, PlanItemStatus
+from apps.counter.choices_procedures import LifeEventCondition, PlanItemStatus
 
 __all__ = ["LifeEvent", "LifeEventPlan", "LifeEventPlanItem", "LifeEventProcedure"]
 

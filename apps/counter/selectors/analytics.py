@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from apps.counter.choices import OPEN_STEP_STATUSES, ApplicationStatus, EventKind, StepStatus
+from apps.counter.choices_procedures import OPEN_STEP_STATUSES, ApplicationStatus, EventKind, StepStatus
 from apps.counter.models import Application, ApplicationEvent, ApplicationStep
 
 DEFAULT_WINDOW_DAYS = 90

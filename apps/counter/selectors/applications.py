@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.accounts.selectors import profile_of
 from apps.accounts.services import audit
-from apps.counter.choices import OPEN_STEP_STATUSES, ProfileSource
+from apps.counter.choices_procedures import OPEN_STEP_STATUSES, ProfileSource
 from apps.counter.models import Application, ApplicationEvent, ApplicationStep, Procedure
 from apps.counter.permissions_applications import is_system_admin, staff_department_ids
 

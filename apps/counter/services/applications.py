@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.counter.choices import ApplicationStatus, Channel, EventKind, PaymentStatus, PlanItemStatus, StepStatus
+from apps.counter.choices_procedures import (
+    ApplicationStatus,
+    Channel,
+    EventKind,
+    PaymentStatus,
+    PlanItemStatus,
+    StepStatus,
+)
 from apps.counter.models import (
     Application,
     ApplicationEvent,

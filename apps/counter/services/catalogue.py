@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from apps.counter.choices import FieldKind
+from apps.counter.choices_procedures import FieldKind
 from apps.counter.models import Procedure, ProcedureField
 
 DEFAULT_TEXT_LIMIT = 200

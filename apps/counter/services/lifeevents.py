@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.counter.choices import LifeEventCondition, PlanItemStatus
+from apps.counter.choices_procedures import LifeEventCondition, PlanItemStatus
 from apps.counter.models import LifeEvent, LifeEventPlan, LifeEventPlanItem
 from apps.counter.services.notify import in_language_of, tell
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.counter.choices import ApplicationStatus, EventKind, PaymentStatus, StepStatus
+from apps.counter.choices_procedures import ApplicationStatus, EventKind, PaymentStatus, StepStatus
 from apps.counter.models import Application, ApplicationStep, Payment
 from apps.counter.permissions_applications import is_city_staff, may_work_in
 from apps.counter.services import receipts

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.counter.choices import ApplicationStatus, EventKind, PlanItemStatus, StepStatus
+from apps.counter.choices_procedures import ApplicationStatus, EventKind, PlanItemStatus, StepStatus
 from apps.counter.models import Application, ApplicationStep, LifeEventPlanItem, ProcedureStep
 from apps.counter.permissions_applications import is_system_admin, may_work_in
 from apps.counter.services.notify import in_language_of, tell

@@ -11,7 +11,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from apps.counter.choices import ApplicationStatus
+from apps.counter.choices_procedures import ApplicationStatus
 from apps.counter.forms_applications import AttachmentForm, ProcedureForm
 from apps.counter.models import Attachment, LifeEventPlanItem, Payment
 from apps.counter.selectors import applications as selectors

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.models import Department, User
 from apps.accounts.services import audit
-from apps.counter.choices import ApplicationStatus
+from apps.counter.choices_procedures import ApplicationStatus
 from apps.counter.forms_applications import ApplicantForm, AttachmentForm, ProcedureForm, ReturnForm
 from apps.counter.models import ApplicationStep
 from apps.counter.permissions_applications import is_city_staff, is_system_admin

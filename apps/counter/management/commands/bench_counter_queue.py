@@ -38,7 +38,7 @@ from django.utils import timezone
 from apps.accounts.models import Department, User
 from apps.accounts.roles import Role
 from apps.accounts.services import grant_role
-from apps.counter.choices import OPEN_STEP_STATUSES, ApplicationStatus, Channel, StepStatus
+from apps.counter.choices_procedures import OPEN_STEP_STATUSES, ApplicationStatus, Channel, StepStatus
 from apps.counter.models import Application, ApplicationStep, Procedure, ProcedureStep
 from apps.counter.selectors.applications import encode_cursor, work_queue
 from apps.counter.services import routing
