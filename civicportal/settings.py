@@ -172,6 +172,8 @@ CELERY_BEAT_SCHEDULE = {
     "childwatch-purge-old-passages": {"task": "childwatch.purge_old_passages", "schedule": 24 * 60 * 60.0},
     # Alerts: read the CAP feeds of outside sources (JMA relays, the prefecture) every minute.
     "alerts-poll-feeds": {"task": "alerts.poll_feeds", "schedule": 60.0},
+    # Counter: remind residents of procedures left on their life-event lists (each list weekly at most).
+    "counter-life-event-reminders": {"task": "counter.send_life_event_reminders", "schedule": 60 * 60.0},
 }
 
 # --- Notifications ----------------------------------------------------------------------
@@ -378,6 +380,13 @@ SPECTACULAR_SETTINGS = {
         "AlertReplyEnum": "apps.childwatch.choices.ReplyChoice",
         "AlertScopeEnum": "apps.childwatch.choices.AlertScope",
         "AccountRoleEnum": "apps.accounts.roles.Role",
+        "CounterApplicationStatusEnum": "apps.counter.choices_procedures.ApplicationStatus",
+        "CounterStepStatusEnum": "apps.counter.choices_procedures.StepStatus",
+        "CounterPaymentStatusEnum": "apps.counter.choices_procedures.PaymentStatus",
+        "CounterChannelEnum": "apps.counter.choices_procedures.Channel",
+        "CounterFieldKindEnum": "apps.counter.choices_procedures.FieldKind",
+        "CounterEventKindEnum": "apps.counter.choices_procedures.EventKind",
+        "CounterPlanItemMarkEnum": "apps.counter.choices_procedures.RESIDENT_ITEM_STATUSES",
     },
 }
 

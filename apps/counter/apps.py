@@ -13,6 +13,23 @@ class CounterConfig(AppConfig):
 
     def _ready_procedures(self) -> None:
         """Catalogue, life events, applications and analytics register here."""
+        from apps.accounts.roles import Role, add_role_permissions
+        from civicportal import sitemap
+
+        for entry in (
+            sitemap.Entry("counter:home", _("One-stop counter: procedures")),
+            sitemap.Entry("counter:lifeevents", _("What to do for a life event")),
+            sitemap.Entry("counter:my_applications", _("My applications"), sitemap.SIGNED_IN),
+            sitemap.Entry("counter:work_queue", _("Counter work queue"), "city_staff"),
+            sitemap.Entry("counter:analytics", _("Counter analytics"), "city_staff"),
+        ):
+            sitemap.register(entry)
+        # Staff keep the catalogue in the admin; applications move only through the counter pages.
+        add_role_permissions(Role.CITY_STAFF, [
+            *(f"counter.{action}_{model}" for action in ("view", "add", "change")
+              for model in ("procedure", "procedurefield", "procedurestep", "lifeevent", "lifeeventprocedure")),
+            "counter.view_application", "counter.view_payment",
+        ])
 
     # (kept apart so that the two halves of the counter change different lines)
 

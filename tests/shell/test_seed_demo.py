@@ -8,17 +8,24 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client, override_settings
 
-from apps.accounts.demo import PEOPLE
+from apps.accounts.demo import DEPARTMENTS, PEOPLE
 from apps.accounts.models import Department, RoleGrant, User
 from apps.accounts.selectors import has_role
+from apps.counter.catalogue_seed import DEPARTMENTS as COUNTER_DEPARTMENTS
+from apps.counter.demo import INSURANCE_CLERK
 from apps.disastermap.models import CommunityFeature, Facility, HazardZone, Shelter
 from apps.geo.models import City, District, SchoolDistrict
 from apps.neighbourhood.demo import NEWCOMER, POLICE
+from apps.notifications.services import SYSTEM_SENDER_EMAIL
 from civicportal.management.commands.seed_demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 NEIGHBOURHOOD_EXTRA = (NEWCOMER, POLICE)
+# The counter's second clerk; its demo applications send system messages (the system sender account).
+COUNTER_EXTRA = (INSURANCE_CLERK,)
+SYSTEM_ACCOUNTS = (SYSTEM_SENDER_EMAIL,)
+ALL_DEPARTMENTS = {code for code, *_ in DEPARTMENTS} | {code for code, *_ in COUNTER_DEPARTMENTS}
 
 COUNTED = [City, District, SchoolDistrict, User, RoleGrant, Department, EmailAddress,
            Facility, Shelter, HazardZone, CommunityFeature]
@@ -51,9 +58,9 @@ def test_seeding_twice_changes_no_counts():
     assert first["District"] == 10
     assert first["SchoolDistrict"] == 3
     # The demo people, plus the association's newcomer (a pending request) and its police liaison.
-    assert first["User"] == len(PEOPLE) + len(NEIGHBOURHOOD_EXTRA)
-    assert first["EmailAddress"] == len(PEOPLE) + len(NEIGHBOURHOOD_EXTRA)
-    assert first["Department"] == 3
+    assert first["User"] == len(PEOPLE) + len(NEIGHBOURHOOD_EXTRA) + len(COUNTER_EXTRA) + len(SYSTEM_ACCOUNTS)
+    assert first["EmailAddress"] == len(PEOPLE) + len(NEIGHBOURHOOD_EXTRA) + len(COUNTER_EXTRA)
+    assert first["Department"] == len(ALL_DEPARTMENTS)
     assert first["Shelter"] == 8
     assert first["Facility"] > first["Shelter"]
 
