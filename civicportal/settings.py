@@ -354,6 +354,7 @@ SPECTACULAR_SETTINGS = {
         "AlertCategoryEnum": "apps.childwatch.choices.AlertCategory",
         "AlertPriorityEnum": "apps.childwatch.services.alerts.ALERT_PRIORITY_CHOICES",
         "EmergencyAlertStateEnum": "apps.alerts.choices.AlertState",
+        "CounterTicketStateEnum": "apps.counter.models.floor.TicketState",
         "CapStatusEnum": "apps.alerts.choices.CapStatus",
         "CapMsgTypeEnum": "apps.alerts.choices.CapMsgType",
         "CapUrgencyEnum": "apps.alerts.choices.CapUrgency",
