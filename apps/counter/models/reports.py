@@ -10,7 +10,7 @@ from django.contrib.gis.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import Department
-from apps.neighbourhood.models.posts import private_storage
+from civicportal.uploads import private_storage
 
 __all__ = [
     "AttributeType",

@@ -30,9 +30,9 @@ from apps.counter.models import (
 )
 from apps.counter.permissions_floor import may_triage_reports, may_update_report
 from apps.counter.services.floor_mail import mail_after_commit
-from apps.disastermap.services.community_input import clean_photo
 from apps.notifications.choices import Category, OrganisationKind
 from apps.notifications.services import Organisation, publish
+from civicportal.uploads import clean_photo
 
 DESCRIPTION_LIMIT = 4000  # the GeoReport v2 limit
 NOTE_LIMIT = 500

@@ -1,12 +1,12 @@
 """Bulletins and circulars (回覧板) with attachments and per-member read confirmation."""
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.neighbourhood.choices import PostCategory, PostKind, PostStatus, Visibility
 from apps.neighbourhood.models.associations import Association
+from civicportal.uploads import private_storage as private_storage  # the 0001 migration names it here
 
 
 class Bulletin(models.Model):
@@ -42,11 +42,6 @@ class Bulletin(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-def private_storage() -> FileSystemStorage:
-    """Attachments live outside MEDIA_ROOT with no URL: only a view that checks visibility serves them."""
-    return FileSystemStorage(location=settings.DATA_DIR / "private", base_url=None)
 
 
 class Attachment(models.Model):

@@ -59,15 +59,15 @@ def test_a_photo_too_large_is_refused(client, english, road_service, data_dir, s
     big = io.BytesIO()
     Image.effect_noise((1800, 1800), 90).convert("RGB").save(big, format="PNG")
     assert big.tell() > 1024 * 1024
-    from apps.disastermap.services import community_input
+    from civicportal import uploads
 
-    original = community_input.MAX_PHOTO_BYTES
-    community_input.MAX_PHOTO_BYTES = 1024 * 1024
+    original = uploads.MAX_PHOTO_BYTES
+    uploads.MAX_PHOTO_BYTES = 1024 * 1024
     try:
         response = client.post(reverse("counter:report_new"), {
             **_form(road_service), "photo": SimpleUploadedFile("big.png", big.getvalue(), content_type="image/png")})
     finally:
-        community_input.MAX_PHOTO_BYTES = original
+        uploads.MAX_PHOTO_BYTES = original
     assert "at most 1 MB" in " ".join(response.context["form"].errors["photo"])
 
 
