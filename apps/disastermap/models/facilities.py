@@ -62,7 +62,11 @@ class Facility(models.Model):
         verbose_name = _("facility")
         verbose_name_plural = _("facilities")
         ordering = ["name"]
-        indexes = [models.Index(fields=["genre", "is_public"], name="facility_genre_public")]
+        indexes = [
+            models.Index(fields=["genre", "is_public"], name="facility_genre_public"),
+            # The open datasets ask when facilities last changed (Last-Modified, ETag).
+            models.Index(fields=["updated_at"], name="facility_updated"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "external_id"], condition=~models.Q(external_id=""),
