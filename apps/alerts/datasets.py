@@ -29,10 +29,11 @@ def _last_modified() -> dt.datetime | None:
 
 register(LiveDataset(
     slug="emergency-alerts",
-    title=_("緊急情報（避難情報・警報）の発表履歴"),
+    title="緊急情報（避難情報・警報）の発表履歴",
     title_en="Emergency alerts issued (evacuation information and warnings)",
-    description=_("Every emergency alert the city issued, with its CAP identifier, evacuation level and area."),
-    organisation="disaster-management",
+    description="市が発表した緊急情報の一覧。CAPの識別子、警戒レベル、対象区域を含みます。",
+    description_en="Every emergency alert the city issued, with its CAP identifier, evacuation level and area.",
+    organisation="crisis-management",
     theme="disaster",
     tags=("CAP", "避難情報", "警戒レベル"),
     spatial=True,

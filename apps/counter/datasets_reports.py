@@ -52,10 +52,10 @@ def _last_modified() -> dt.datetime | None:
 
 register(LiveDataset(
     slug="open-resident-reports",
-    title=_("Open resident reports (roads, parks, rivers, street lights, dumping)"),
+    title="対応中の通報一覧（道路・公園・河川・街灯・不法投棄）",
     title_en="Open resident reports",
-    description=_("Problems residents reported that the city has not closed yet: the kind, the status, the day "
-                  "it was reported, the place and the public description. The reporter is never included."),
+    description="住民から通報があり、市の対応が終わっていない不具合の一覧。種類、状態、通報日、場所、公開用の説明を含みます。"
+                "通報者の情報は含みません。",
     description_en="Problems residents reported that the city has not closed yet. The reporter is never included.",
     organisation="citizen-affairs",
     fields=(

@@ -13,6 +13,7 @@ from apps.accounts.models import Department, RoleGrant, User
 from apps.accounts.selectors import has_role
 from apps.counter.catalogue_seed import DEPARTMENTS as COUNTER_DEPARTMENTS
 from apps.counter.demo import INSURANCE_CLERK
+from apps.counter.demo_floor import DEPARTMENTS as FLOOR_DEPARTMENTS
 from apps.disastermap.models import CommunityFeature, Facility, HazardZone, Shelter
 from apps.geo.models import City, District, SchoolDistrict
 from apps.neighbourhood.demo import NEWCOMER, POLICE
@@ -25,7 +26,7 @@ NEIGHBOURHOOD_EXTRA = (NEWCOMER, POLICE)
 # The counter's second clerk; its demo applications send system messages (the system sender account).
 COUNTER_EXTRA = (INSURANCE_CLERK,)
 SYSTEM_ACCOUNTS = (SYSTEM_SENDER_EMAIL,)
-ALL_DEPARTMENTS = {code for code, *_ in DEPARTMENTS} | {code for code, *_ in COUNTER_DEPARTMENTS}
+ALL_DEPARTMENTS = {code for code, *_ in (*DEPARTMENTS, *COUNTER_DEPARTMENTS, *FLOOR_DEPARTMENTS)}
 
 COUNTED = [City, District, SchoolDistrict, User, RoleGrant, Department, EmailAddress,
            Facility, Shelter, HazardZone, CommunityFeature]
