@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import defusedxml.ElementTree as SafeET
-import feedparser
 import requests
 from defusedxml import DefusedXmlException
 from django.contrib.gis.db.models import Union
@@ -107,6 +106,8 @@ def _cap_links(feed_bytes: bytes) -> list[str]:
         SafeET.fromstring(feed_bytes, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (DefusedXmlException, SafeET.ParseError) as exc:
         raise capread.CapRejected(f"The feed was refused: {type(exc).__name__}.") from None
+    import feedparser  # only the feed poller needs it (about 12 MB); web processes never do
+
     feed = feedparser.parse(feed_bytes)
     links = []
     for entry in feed.entries[:MAX_ENTRIES]:

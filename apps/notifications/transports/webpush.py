@@ -33,7 +33,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.urls import reverse
 from py_vapid import Vapid
-from pywebpush import WebPushException, webpush
 
 from apps.notifications.choices import Channel
 from apps.notifications.models import PushSubscription
@@ -260,6 +259,9 @@ class WebPushTransport(Transport):
         return outcome
 
     def _push(self, subscription: dict, data: str, keys: VapidKeys, options: dict, outcome: _Outcome) -> None:
+        # Imported here: pywebpush brings aiohttp (about 40 MB), which web processes never need.
+        from pywebpush import WebPushException, webpush
+
         try:
             response = webpush(
                 subscription_info={"endpoint": subscription["endpoint"], "keys": dict(subscription["keys"])},
