@@ -232,6 +232,7 @@ if CONFIG.line_login_enabled:
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "civicportal"
 MFA_TRUST_ENABLED = False
+MFA_ADAPTER = "apps.accounts.mfa_adapter.PortalMFAAdapter"
 
 # Lock an account after five failed logins from one address for 30 minutes. allauth's own
 # per-email limit would lock the account from every address (anyone could lock out any

@@ -12,4 +12,7 @@ class AccountsConfig(AppConfig):
         from apps.accounts import signals
 
         post_migrate.connect(signals.sync_groups_after_migrate, dispatch_uid="accounts.sync_groups")
+        from allauth.mfa.signals import authenticator_removed
+
+        authenticator_removed.connect(signals.second_factor_removed, dispatch_uid="accounts.second_factor_removed")
         post_save.connect(signals.create_profile, sender=self.get_model("User"), dispatch_uid="accounts.profile")

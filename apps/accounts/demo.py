@@ -10,7 +10,7 @@ from apps.accounts.services import grant_role, update_profile
 
 # The demo staff's authenticator secret (base32), known so a newcomer can sign in: add it to an
 # authenticator app or run `manage.py demo_totp` for the current code. Only set with DEBUG on.
-DEMO_TOTP_SECRET = "CIVICPORTALDEMO2FACODE23"
+DEMO_TOTP_SECRET = "CIVICPORTALDEMO2FACODE23"  # noqa: S105  (demo only, documented)
 
 DEPARTMENTS = [
     ("crisis-management", "危機管理課", "Crisis Management Division"),
