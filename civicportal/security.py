@@ -39,3 +39,25 @@ class ContentSecurityPolicyMiddleware:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", "geolocation=(self), camera=(), microphone=()")
         return response
+
+
+def over_rate_limit(scope: str, ident: str, *, limit: int, period: int = 60) -> bool:
+    """Count one hit for `ident` in a fixed window; True once the window holds more than `limit`.
+
+    For public write pages that DRF's throttles do not cover (they guard the API only).
+    The counter lives in the shared cache, so every web process sees the same count.
+    """
+    import hashlib
+    import time
+
+    from django.core.cache import cache
+
+    window = int(time.time()) // period
+    key = f"ratelimit:{scope}:{hashlib.sha256(ident.encode()).hexdigest()[:32]}:{window}"
+    if cache.add(key, 1, timeout=period + 1):
+        return False
+    try:
+        return cache.incr(key) > limit
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=period + 1)
+        return False
