@@ -99,6 +99,14 @@ def missing_second_factor(request) -> bool:
     return True
 
 
+def remember_second_factor(request, user: User) -> None:
+    """At sign-in (and when one is added): note in the session that this person has an
+    authenticator, so the middleware costs no query on their later requests."""
+    session = getattr(request, "session", None)
+    if session is not None and has_authenticator(user):
+        session[_SESSION_KEY] = user.pk
+
+
 def forget_second_factor(request) -> None:
     """After an authenticator is removed: check again on the next request."""
     session = getattr(request, "session", None)

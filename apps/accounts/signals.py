@@ -24,3 +24,10 @@ def second_factor_removed(sender, request, **kwargs) -> None:
     from apps.accounts.mfa import forget_second_factor
 
     forget_second_factor(request)
+
+
+def second_factor_on_login(sender, request, user, **kwargs) -> None:
+    from apps.accounts.mfa import remember_second_factor
+
+    if request is not None:
+        remember_second_factor(request, user)
