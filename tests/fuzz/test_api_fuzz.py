@@ -19,7 +19,7 @@ from civicportal.wsgi import application
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 ROLES = [None, Role.RESIDENT, Role.ASSOCIATION_OFFICER, Role.SCHOOL_STAFF, Role.CITY_STAFF, Role.SYSTEM_ADMIN]
 CHECKS = [
     schemathesis.checks.not_a_server_error,
@@ -27,6 +27,10 @@ CHECKS = [
 ]
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+# Schema examples and random fuzzing, bounded by EXAMPLES. The coverage phase (every boundary and
+# negative case the schema implies, ~200 per operation, not bounded by max_examples) is for a
+# deeper run: FUZZ_PHASES=examples,coverage,fuzzing.
+schema.config.phases.update(phases=os.environ.get("FUZZ_PHASES", "examples,fuzzing").split(","))
 
 
 @pytest.fixture
