@@ -39,7 +39,8 @@ apt_install gdal-bin libsqlite3-mod-spatialite gettext python3 python3-venv pyth
 # Browser tests (tests/e2e): Debian's Chromium, driven by Playwright's Python package (never
 # `playwright install`), Japanese fonts for the screenshots, and axe-core from npm (package-lock.json).
 if [ $want_test -eq 1 ]; then
-  apt_install chromium fonts-noto-cjk nodejs npm
+  apt_install chromium fonts-noto-cjk
+  command -v npm >/dev/null || apt_install nodejs npm  # keep a Node.js that is already there
   lock_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
   if [ ! -f "$lock_stamp" ]; then
     echo "bootstrap: npm ci (axe-core)"
