@@ -35,7 +35,18 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(autouse=True)
+def _migration_data(transactional_db):
+    """Rows the migrations add (the facility genres). Other modules' transactional tests empty
+    the database after themselves, so a browser test must not count on them still being there."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("apps.disastermap.migrations.0002_default_genres").add_genres(apps, None)
+
+
+@pytest.fixture(scope="package")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run scripts/bootstrap.sh --test (apt-get install chromium)")
@@ -45,12 +56,17 @@ def browser():
 
     # Playwright's sync API keeps an event loop running in this thread; the test's own ORM
     # calls (setting up data) are still synchronous, so Django's async guard must stand aside.
+    # Only while the browser runs (package scope): later tests, and the processes they start
+    # (e.g. `check --deploy`), must see Django's normal guard.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-dev-shm-usage"])
-        yield browser
-        browser.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                 args=["--no-sandbox", "--disable-dev-shm-usage"])
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 class Visit:

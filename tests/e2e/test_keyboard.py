@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 FOCUS_SHOWN = """() => { const e = document.activeElement; if (!e || e === document.body) return null;
   const s = getComputedStyle(e);

@@ -7,7 +7,7 @@ import pytest
 from tests.neighbourhood.conftest import association, make_member  # noqa: F401  (fixtures)
 from tests.notifications.conftest import resident_in  # noqa: F401  (fixture)
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_approves_a_member_and_posts_a_circular(web, sign_in, association, make_member,  # noqa: F811

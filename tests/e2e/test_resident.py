@@ -11,7 +11,7 @@ from tests.conftest import PASSWORD
 from tests.neighbourhood.conftest import association, make_member  # noqa: F401  (fixtures)
 from tests.notifications.conftest import resident_in  # noqa: F401  (fixture)
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def confirmation_link(email: str) -> str:

@@ -105,7 +105,7 @@ def _membership(ctx):
     from apps.neighbourhood.models import Membership
 
     Membership.objects.filter(user=ctx["member"]).update(
-        real_name=PAYLOAD[:100], address=PAYLOAD[:200], needs_help=True, needs_help_note=PAYLOAD[:300],
+        real_name=PAYLOAD[:80], address=PAYLOAD[:200], needs_help=True, needs_help_note=PAYLOAD[:300],
         needs_help_consent_at=timezone.now())
     slug = ctx["association"].slug
     return [(ctx["officer"], reverse("neighbourhood:members", args=[slug])),
