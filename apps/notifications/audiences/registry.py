@@ -34,11 +34,17 @@ class SegmentKind:
 _kinds: dict[str, SegmentKind] = {}
 
 
+# Ids a database column can hold (64-bit); a larger number is no id at all, not a 500.
+ID_RANGE = range(-(2**63), 2**63)
+
+
 def int_param(params: dict, key: str) -> int:
     """A segment parameter that must be a whole number (an id); for the kinds' `clean`."""
     value = params.get(key)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(_("“%(key)s” must be a number.") % {"key": key})
+    if value not in ID_RANGE:
+        raise ValidationError(_("“%(key)s” is not a valid id.") % {"key": key})
     return value
 
 
