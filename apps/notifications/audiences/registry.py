@@ -126,7 +126,7 @@ def parse_audience(spec: Any) -> Audience:
     for index, raw in enumerate(raw_segments):
         if not isinstance(raw, dict) or "kind" not in raw:
             raise ValidationError({"audience": _("Segment %(n)d has no “kind”.") % {"n": index + 1}})
-        kind = _kinds.get(raw["kind"])
+        kind = _kinds.get(raw["kind"]) if isinstance(raw["kind"], str) else None
         if kind is None:
             raise ValidationError(
                 {"audience": _("Unknown segment kind “%(kind)s”. Known kinds: %(known)s.")
