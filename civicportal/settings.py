@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
+    "allauth.mfa",
     *(["allauth.socialaccount.providers.line"] if CONFIG.line_login_enabled else []),
     *LOCAL_APPS,
     "civicportal",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "civicportal.security.ContentSecurityPolicyMiddleware",
+    "civicportal.security.OutOfRangeIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication and allauth: role holders set up a second factor before anything else.
+    "apps.accounts.middleware.RequireSecondFactorMiddleware",
     # Axes must come last so it sees every failed login, wherever it came from.
     "axes.middleware.AxesMiddleware",
     "civicportal.errors.ApiErrorMiddleware",
@@ -229,6 +233,13 @@ if CONFIG.line_login_enabled:
         "AUTH_PARAMS": {"bot_prompt": "aggressive"},
     }
 
+# Second factor: TOTP with recovery codes, required for roles that see personal data
+# (apps/accounts/mfa.py). No passkeys or "trust this browser": a shared office PC must ask again.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "civicportal"
+MFA_TRUST_ENABLED = False
+MFA_ADAPTER = "apps.accounts.mfa_adapter.PortalMFAAdapter"
+
 # Lock an account after five failed logins from one address for 30 minutes. allauth's own
 # per-email limit would lock the account from every address (anyone could lock out any
 # resident) and stop axes from seeing later attempts, so axes alone decides.
@@ -313,7 +324,7 @@ LEAFLET_CONFIG = {
 REST_FRAMEWORK = {
     # Token first, so an anonymous request gets 401 with a WWW-Authenticate challenge.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "apps.accounts.api_auth.SecondFactorTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

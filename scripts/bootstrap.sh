@@ -36,6 +36,19 @@ apt_install gdal-bin libsqlite3-mod-spatialite gettext python3 python3-venv pyth
 # Tests check docker-compose.yml with Debian's docker-compose (no engine needed for `config`).
 [ $want_test -eq 1 ] && apt_install docker-compose
 
+# Browser tests (tests/e2e): Debian's Chromium, driven by Playwright's Python package (never
+# `playwright install`), Japanese fonts for the screenshots, and axe-core from npm (package-lock.json).
+if [ $want_test -eq 1 ]; then
+  apt_install chromium fonts-noto-cjk
+  command -v npm >/dev/null || apt_install nodejs npm  # keep a Node.js that is already there
+  lock_stamp="node_modules/.installed-$(sha256sum package-lock.json | cut -c1-16)"
+  if [ ! -f "$lock_stamp" ]; then
+    echo "bootstrap: npm ci (axe-core)"
+    npm ci --no-audit --no-fund --silent
+    touch "$lock_stamp"
+  fi
+fi
+
 if [ $want_test -eq 1 ] && command -v pg_lsclusters >/dev/null; then
   # A local PostgreSQL is there (as on CI): make sure PostGIS is installed for its version.
   for version in $(pg_lsclusters -h | awk '{print $1}' | sort -u); do

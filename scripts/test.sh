@@ -3,6 +3,9 @@
 #   1. PostgreSQL+PostGIS and Redis on localhost, when both answer (they do on CI), and
 #   2. the embedded defaults (SpatiaLite, filesystem broker), always.
 # TEST_BACKENDS="postgis" or "embedded" runs one only; extra arguments go to pytest.
+# The browser (tests/e2e, marker e2e) and fuzzing (tests/fuzz, marker fuzz) suites run on the
+# PostGIS pass only (they test the web layer, not the database backend); when PostgreSQL is not
+# reachable they run on the embedded pass instead, so `make test` always runs them once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --test
@@ -40,16 +43,21 @@ if [ -z "$backends" ]; then
   fi
 fi
 
+# The pass that runs the browser and fuzz suites: the first one.
+gates_backend=${backends%% *}
+
 status=0
 for backend in $backends; do
+  only_once=()
+  [ "$backend" = "$gates_backend" ] || only_once=(-m "not e2e and not fuzz")
   data_dir="var/test-$backend"
   rm -rf "$data_dir"
   echo "== pytest on $backend"
   if [ "$backend" = "postgis" ]; then
     env DEBUG=1 DATA_DIR="$data_dir" DATABASE_URL="$PG_URL" REDIS_URL="$REDIS_TEST_URL" \
-      .venv/bin/pytest "$@" || status=$?
+      .venv/bin/pytest "${only_once[@]}" "$@" || status=$?
   else
-    env -u DATABASE_URL -u REDIS_URL DEBUG=1 DATA_DIR="$data_dir" .venv/bin/pytest "$@" || status=$?
+    env -u DATABASE_URL -u REDIS_URL DEBUG=1 DATA_DIR="$data_dir" .venv/bin/pytest "${only_once[@]}" "$@" || status=$?
   fi
   [ $status -eq 0 ] || break
 done

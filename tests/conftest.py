@@ -29,6 +29,50 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _role_holders_have_a_second_factor(request):
+    """Anyone who gets a role (or office) that needs a second factor gets a TOTP authenticator.
+
+    Staff, school staff, officers and admins must set up TOTP before using the site
+    (apps/accounts/mfa.py); tests make them with `make_user`, `grant_role` or an app's own
+    rows (an officer's membership), then `force_login`. Giving each holder an authenticator as
+    the row is saved keeps those sessions valid. Tests of the enforcement itself opt out with
+    `@pytest.mark.second_factor_unset`; `apps.accounts.mfa.give_totp(user)` returns the secret.
+    """
+    if request.node.get_closest_marker("second_factor_unset"):
+        yield
+        return
+    from django.db.models.signals import post_save
+
+    from apps.accounts import mfa
+    from apps.accounts.models import RoleGrant
+
+    def give(sender, instance, raw: bool = False, **kwargs) -> None:
+        if raw:
+            return
+        if sender is User:
+            if instance.is_superuser:  # a superuser is a system administrator
+                mfa.give_totp(instance)
+            return
+        if not getattr(instance, "user_id", None):
+            return
+        user = User.objects.get(pk=instance.user_id)
+        if sender is RoleGrant:
+            # The grant is saved before its group: judge by the row itself.
+            needed = instance.role in mfa.SECOND_FACTOR_ROLES
+        else:
+            needed = any(check.holds_office(user) for check in mfa.office_checks() if sender in check.models)
+        if needed:
+            mfa.give_totp(user)
+
+    senders = {User, RoleGrant, *(model for check in mfa.office_checks() for model in check.models)}
+    for sender in senders:
+        post_save.connect(give, sender=sender, dispatch_uid=f"tests.second_factor.{sender.__name__}")
+    yield
+    for sender in senders:
+        post_save.disconnect(sender=sender, dispatch_uid=f"tests.second_factor.{sender.__name__}")
+
+
 @pytest.fixture
 def department(db) -> Department:
     return Department.objects.get_or_create(code="citizen-affairs", defaults={"name": "市民課"})[0]

@@ -126,3 +126,16 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+def _login_through_the_site(request, extra_context=None):
+    """The admin has no password form of its own: the site's login counts failed attempts
+    (django-axes) and asks staff for their second factor, so the admin uses it too."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.urls import reverse
+
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return redirect_to_login(next_url, login_url=reverse("account_login"))
+
+
+admin.site.login = _login_through_the_site

@@ -3,9 +3,14 @@
 from allauth.account.models import EmailAddress
 from django.contrib.gis.geos import Point
 
+from apps.accounts.mfa import SECOND_FACTOR_ROLES, give_totp
 from apps.accounts.models import Department, Language, User
 from apps.accounts.roles import Role
 from apps.accounts.services import grant_role, update_profile
+
+# The demo staff's authenticator secret (base32), known so a newcomer can sign in: add it to an
+# authenticator app or run `manage.py demo_totp` for the current code. Only set with DEBUG on.
+DEMO_TOTP_SECRET = "CIVICPORTALDEMO2FACODE23"  # noqa: S105  (demo only, documented)
 
 DEPARTMENTS = [
     ("crisis-management", "危機管理課", "Crisis Management Division"),
@@ -52,8 +57,15 @@ def seed(demo) -> None:
             grant_role(user=user, role=role, department=departments["citizen-affairs"])
         elif role != Role.RESIDENT:
             grant_role(user=user, role=role)
+        if role in SECOND_FACTOR_ROLES and demo.password:
+            give_totp(user, DEMO_TOTP_SECRET)
         demo.users.setdefault(role.value, user)
         demo.logins.append((str(role.label), email, demo.password or "(no password: DEBUG is off)"))
+    if demo.password:
+        demo.notes.append(
+            f"Staff, school staff, officer and admin logins ask for a second-factor code: "
+            f"run `python manage.py demo_totp` for the current one (secret {DEMO_TOTP_SECRET})."
+        )
     if not demo.password:
         demo.notes.append(
             "DEBUG is off, so demo accounts have no password. Set one with: "

@@ -17,3 +17,17 @@ def create_profile(sender, instance, created: bool, raw: bool = False, **kwargs)
         from apps.accounts.models import Profile
 
         Profile.objects.get_or_create(user=instance)
+
+
+def second_factor_removed(sender, request, **kwargs) -> None:
+    """A removed authenticator: the next request checks again whether one is required."""
+    from apps.accounts.mfa import forget_second_factor
+
+    forget_second_factor(request)
+
+
+def second_factor_on_login(sender, request, user, **kwargs) -> None:
+    from apps.accounts.mfa import remember_second_factor
+
+    if request is not None:
+        remember_second_factor(request, user)

@@ -85,27 +85,40 @@ def test_lock_on_one_account_leaves_others_from_the_same_address_alone(client, m
     assert neighbour.session["_auth_user_id"] == str(other.pk)
 
 
-def test_admin_login_locks_a_staff_user_the_same_way(client, make_user):
+def test_the_admin_has_no_password_form_of_its_own(client, make_user):
+    """A password posted to the admin signs nobody in: the admin sends people to the site login,
+    which counts failures (axes) and asks staff for their second factor."""
+    staff = make_user(Role.CITY_STAFF)
+
+    response = admin_login(client, staff.email, PASSWORD)
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/"
+    assert not signed_in(client)
+
+
+def test_site_login_locks_a_staff_user_the_same_way(client, make_user):
     staff = make_user(Role.CITY_STAFF)
     for _ in range(4):
-        assert admin_login(client, staff.email, WRONG).status_code == 200
+        assert site_login(client, staff.email, WRONG).status_code == 200
 
-    fifth = admin_login(client, staff.email, WRONG)
+    fifth = site_login(client, staff.email, WRONG)
     assert fifth.status_code == 429
     assertTemplateUsed(fifth, LOCKED_TEMPLATE)
 
-    response = admin_login(client, staff.email, PASSWORD)
+    response = site_login(client, staff.email, PASSWORD)
     assert response.status_code == 429
     assertTemplateUsed(response, LOCKED_TEMPLATE)
     assert not signed_in(client)
 
 
-def test_admin_login_works_before_the_lock(client, make_user):
+def test_staff_password_before_the_lock_leads_to_the_code(client, make_user):
     staff = make_user(Role.CITY_STAFF)
     for _ in range(4):
-        admin_login(client, staff.email, WRONG)
+        site_login(client, staff.email, WRONG)
 
-    response = admin_login(client, staff.email, PASSWORD)
+    response = site_login(client, staff.email, PASSWORD)
 
     assert response.status_code == 302
-    assert client.session["_auth_user_id"] == str(staff.pk)
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert not signed_in(client)  # not until the code is given

@@ -23,6 +23,7 @@ from apps.neighbourhood.models import Association, Membership, SafetyCheck
 from apps.neighbourhood.permissions import is_city_staff, is_officer, membership_of, officer_association_ids
 from apps.neighbourhood.selectors import safety as selectors
 from apps.neighbourhood.services import safety as services
+from civicportal.security import over_rate_limit
 
 T = "neighbourhood/safety/"
 
@@ -92,6 +93,14 @@ def answer(request: HttpRequest, check_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def answer_by_token(request: HttpRequest, token: str) -> HttpResponse:
+    # The same limits as the API's answer-by-token: per link, plus a high per-address ceiling.
+    if request.method == "POST" and (
+        over_rate_limit("safety_token_page", token, limit=20)
+        or over_rate_limit("safety_token_page_address", request.META.get("REMOTE_ADDR", ""), limit=30000)
+    ):
+        return render(request, T + "token_refused.html",
+                      {"reason": _("Too many answers from this link. Please wait a minute and try again.")},
+                      status=429)
     try:
         check_id, user_id = services.read_token(token)
     except ValidationError as exc:

@@ -20,7 +20,7 @@ from apps.accounts.models import Profile, User
 from apps.accounts.roles import CITY_STAFF_ROLES
 from apps.accounts.selectors import roles_of
 from apps.geo.models import District, SchoolDistrict
-from apps.notifications.audiences.registry import FEW_PEOPLE, SegmentKind, register
+from apps.notifications.audiences.registry import FEW_PEOPLE, ID_RANGE, SegmentKind, register
 from apps.notifications.choices import Category
 from apps.notifications.models import ResidentPreferences, TopicSubscription
 
@@ -37,7 +37,7 @@ def _id_list(params: dict, key: str, model) -> list[int]:
     ids = params.get(key)
     if not isinstance(ids, list) or not ids or not all(isinstance(i, int) for i in ids):
         raise ValidationError(_("“%(key)s” must be a non-empty list of numbers.") % {"key": key})
-    found = set(model.objects.filter(id__in=ids).values_list("id", flat=True))
+    found = set(model.objects.filter(id__in=[i for i in ids if i in ID_RANGE]).values_list("id", flat=True))
     missing = sorted(set(ids) - found)
     if missing:
         raise ValidationError(_("No such %(what)s: %(ids)s.") % {
@@ -233,7 +233,8 @@ def _clean_explicit(params: dict) -> dict:
         raise ValidationError(_("“user_ids” must be a non-empty list of numbers."))
     if len(ids) > MAX_EXPLICIT:
         raise ValidationError(_("At most %(n)d people in an explicit list.") % {"n": MAX_EXPLICIT})
-    known = set(User.objects.filter(id__in=ids, is_active=True).values_list("id", flat=True))
+    known = set(User.objects.filter(id__in=[i for i in ids if i in ID_RANGE], is_active=True)
+                .values_list("id", flat=True))
     unknown = sorted(set(ids) - known)
     if unknown:
         raise ValidationError(_("No active user with id %(ids)s.") % {"ids": ", ".join(map(str, unknown[:10]))})

@@ -37,11 +37,17 @@ class SegmentKind:
 _kinds: dict[str, SegmentKind] = {}
 
 
+# Ids a database column can hold (64-bit); a larger number is no id at all, not a 500.
+ID_RANGE = range(-(2**63), 2**63)
+
+
 def int_param(params: dict, key: str) -> int:
     """A segment parameter that must be a whole number (an id); for the kinds' `clean`."""
     value = params.get(key)
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValidationError(_("“%(key)s” must be a number.") % {"key": key})
+    if value not in ID_RANGE:
+        raise ValidationError(_("“%(key)s” is not a valid id.") % {"key": key})
     return value
 
 
@@ -131,7 +137,7 @@ def parse_audience(spec: Any) -> Audience:
     for index, raw in enumerate(raw_segments):
         if not isinstance(raw, dict) or "kind" not in raw:
             raise ValidationError({"audience": _("Segment %(n)d has no “kind”.") % {"n": index + 1}})
-        kind = _kinds.get(raw["kind"])
+        kind = _kinds.get(raw["kind"]) if isinstance(raw["kind"], str) else None
         if kind is None:
             raise ValidationError(
                 {"audience": _("Unknown segment kind “%(kind)s”. Known kinds: %(known)s.")
