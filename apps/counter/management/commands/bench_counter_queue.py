@@ -35,6 +35,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.mfa import give_totp
 from apps.accounts.models import Department, User
 from apps.accounts.roles import Role
 from apps.accounts.services import grant_role
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             raise CommandError("Each size must be at least 60 (a page and some moves) and --repeat at least 1.")
         first, procedure, clerk, applicant = self._setup()
         client = Client()
+        give_totp(clerk)  # staff roles need a second factor to open their pages (apps/accounts/mfa.py)
         client.force_login(clerk)
         url = f"{reverse('counter:work_queue')}?department={first.pk}"
         results = []

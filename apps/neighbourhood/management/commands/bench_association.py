@@ -27,6 +27,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment
 from django.urls import reverse
 from django.utils import timezone
 
+from apps.accounts.mfa import give_totp
 from apps.accounts.models import User
 from apps.neighbourhood.choices import MemberRole, MembershipStatus, PostCategory, PostKind, PostStatus, Visibility
 from apps.neighbourhood.models import Association, Bulletin, BulletinRead, Membership
@@ -132,6 +133,7 @@ class Command(BaseCommand):
         association, officer, circular = ensure_data(bulletins=options["bulletins"], members=options["members"])
         setup_s = time.perf_counter() - started
         client = Client()
+        give_totp(officer)  # staff roles need a second factor to open their pages (apps/accounts/mfa.py)
         client.force_login(officer)
         home_url = reverse("neighbourhood:association_home", args=[association.slug])
         reads_url = reverse("neighbourhood:bulletin_reads", args=[association.slug, circular.pk])
