@@ -76,7 +76,7 @@ def _notify(alert: Alert):
     )
 
 
-def _queue_webhooks(alert: Alert) -> None:
+def _queue_webhooks(alert: Alert) -> int:
     from apps.alerts.tasks import deliver_alert_webhook
 
     receivers = WebhookReceiver.objects.filter(active=True)
