@@ -6,6 +6,7 @@ import re
 import threading
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connection
 from django.urls import reverse
@@ -36,6 +37,7 @@ def test_a_clerk_serves_a_walk_in_with_a_ticket_shown_on_the_lobby_screen(client
     assert "A-001" in lobby and "1 person waiting" in lobby
 
     client.force_login(clerk)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # signing out dropped the language choice
     window = queue.windows.get(label="2番窓口")
     response = client.post(reverse("counter:call_next", args=[window.pk]), follow=True)
     assert "Called A-001 to 2番窓口." in response.content.decode()
@@ -109,7 +111,7 @@ def test_tickets_issued_at_the_same_moment_get_different_numbers(clerk, queue):
     assert sorted(Ticket.objects.values_list("number", flat=True)) == [1, 2, 3, 4, 5, 6]
 
 
-def test_steps_out_of_order_are_refused_with_the_reason(clerk, queue):
+def test_steps_out_of_order_are_refused_with_the_reason(english, clerk, queue):
     ticket = services.issue_ticket(queue=queue, issued_by=clerk)
     with pytest.raises(ValidationError) as refused:
         services.move_ticket(ticket=ticket, action="serve", user=clerk)
