@@ -187,7 +187,6 @@ def _report(ctx):
     report = submit_report(service=_report_service(), description=REPORT_TEXT, lat=centre.y, lon=centre.x,
                            reporter=ctx["member"], reporter_name=CORPUS[0][:40])
     return [(ctx["member"], reverse("counter:report_detail", args=[report.pk])),
-            (ctx["member"], reverse("counter:reports_mine")),
             (ctx["staff"], reverse("counter:report_staff", args=[report.pk]))]
 
 
