@@ -14,6 +14,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from apps.accounts.models import Department
 from apps.accounts.roles import Role
 from apps.accounts.services import grant_role
 from tests.neighbourhood.conftest import association, make_member, other_association  # noqa: F401  (fixtures)
@@ -25,6 +26,10 @@ CHILD_NAME = "見守 ひみつ子"
 NEEDS_HELP_NOTE = "人工呼吸器を使用"
 SAFETY_NOTE = "安否のひみつメモ"
 PERSON_NAME = "要援護 花子"
+APPLICATION_ADDRESS = "市原市ひみつ台9丁目8番7号"
+INQUIRY_TEXT = "生活保護の相談をしたいのですが"
+REPORTER_EMAIL = "tsuho-hogo@example.jp"
+ALERT_DRAFT_HEADLINE = "下書き 桜川の避難指示"
 
 
 @dataclass
@@ -80,6 +85,15 @@ def world(demo_map, make_user, association, other_association, make_member, poin
     supporter = make_user(Role.RESIDENT)
     person.supporters.add(supporter)
 
+    # --- the counter: an application, an inquiry and a resident report by one resident ---
+    applicant, counter_objects = _counter_records(make_user, point_in(area))
+    other_clerk = make_user(Role.RESIDENT)
+    grant_role(user=other_clerk, role=Role.CITY_STAFF,
+               department=Department.objects.get(code="waste"))  # on none of the records' routes
+
+    # --- alerts: a draft waiting for a second person's approval ---
+    alert_draft = _alert_draft(make_user(Role.CITY_STAFF))
+
     w.actors = {
         "anonymous": None,
         "resident": make_user(Role.RESIDENT),
@@ -93,8 +107,51 @@ def world(demo_map, make_user, association, other_association, make_member, poin
         "authorised_staff": authorised_staff,
         "supporter": supporter,
         "system_admin": make_user(Role.SYSTEM_ADMIN),
+        "applicant": applicant,
+        "other_clerk": other_clerk,
     }
     w.objects = {"association": association, "circular": circular, "check": check, "child": child,
                  "school": school, "person": person,
-                 "membership": Membership.objects.get(user=member)}
+                 "membership": Membership.objects.get(user=member), "alert_draft": alert_draft,
+                 **counter_objects}
     return w
+
+
+def _counter_records(make_user, where) -> tuple[Any, dict[str, Any]]:
+    """A resident's application (route: citizen affairs, then insurance and pension; "city_staff" of
+    the matrix works in citizen affairs, the first step's department), inquiry and report."""
+    from apps.counter import catalogue_seed
+    from apps.counter.models import ReportService
+    from apps.counter.services.applications import submit_application
+    from apps.counter.services.inquiries import ask
+    from apps.counter.services.reports import submit_report
+    from tests.counter.conftest import answers_for
+
+    catalogue = catalogue_seed.load()
+    applicant = make_user(Role.RESIDENT, email=REPORTER_EMAIL)
+    procedure = catalogue["national-health-insurance"]
+    application = submit_application(procedure=procedure, applicant=applicant,
+                                     answers=answers_for(procedure, address=APPLICATION_ADDRESS))
+    citizen_affairs = Department.objects.get(code="citizen-affairs")
+    inquiry = ask(department=citizen_affairs, subject="相談", body=INQUIRY_TEXT, asker=applicant)
+    service = ReportService.objects.create(code="matrix-road", name="道路の損傷", department=citizen_affairs)
+    report = submit_report(service=service, description="道路に穴があります", lat=where.y, lon=where.x,
+                           reporter=applicant)
+    return applicant, {"application": application, "inquiry": inquiry, "report": report}
+
+
+def _alert_draft(drafter):
+    from apps.alerts.defaults import ensure_event_types
+    from apps.alerts.services.areas import AreaChoice
+    from apps.alerts.services.compose import AlertContent, draft
+    from apps.geo.models import District
+
+    ensure_event_types()
+    content = AlertContent(
+        event_type="evacuation", urgency="Immediate", severity="Severe", certainty="Likely", evacuation_level=4,
+        headline=ALERT_DRAFT_HEADLINE, description="桜川が氾濫するおそれがあります。", instruction="避難してください。",
+        headline_en="Evacuation order (draft)", description_en="The river may flood.", instruction_en="Evacuate.",
+        headline_easy="ひなん", text_easy="かわ が あふれる かもしれません。",
+        expires=timezone.now() + dt.timedelta(hours=6),
+        area=AreaChoice(district_ids=[District.objects.order_by("code").first().id]))
+    return draft(user=drafter, content=content)

@@ -51,24 +51,42 @@ def _token_api(ctx, n):
                            {"token": ctx["token"], "status": "safe", "note": ""}, format="json")
 
 
+def _inquiry_page(ctx, n):
+    return ctx["client"].post("/counter/inquiries/new/", {"department": ctx["department"].pk, "subject": f"質問{n}",
+                                                         "body": "住民票の取り方", "asker_email": "a@example.jp"})
+
+
+def _inquiry_api(ctx, n):
+    return ctx["api"].post("/api/v1/counter/inquiries/", {"department": ctx["department"].code, "subject": f"質問{n}",
+                                                          "body": "住民票の取り方", "asker_email": "a@example.jp"},
+                           format="json")
+
+
+def _report_page(ctx, n):
+    return ctx["client"].post("/counter/reports/new/", {"service": "", "description": f"穴{n}"})
+
+
 PUBLIC_WRITES = [
     PublicWrite("sign-up (allauth, per address)", 20, _signup),
     PublicWrite("password reset (allauth, per address)", 20, _reset),
     PublicWrite("login (allauth, per address)", 30, _login),
     PublicWrite("safety answer link page (per link)", 20, _token_page),
     PublicWrite("safety answer link API (per link)", 20, _token_api),
+    PublicWrite("counter inquiry page (per address)", 10, _inquiry_page),
+    PublicWrite("counter inquiry API (per address)", 10, _inquiry_api),
+    PublicWrite("resident report page (per address)", 10, _report_page),
 ]
 
 
 @pytest.fixture
-def ctx(association, make_member):  # noqa: F811
+def ctx(association, make_member, department):  # noqa: F811
     from apps.neighbourhood.services import safety
 
     officer = make_member(association, MemberRole.OFFICER)
     member = make_member(association)
     check = safety.start_check(user=officer, title="地震", association=association)
     token = safety.make_token(safety_check=check, user=member)
-    return {"client": Client(), "api": APIClient(), "token": token,
+    return {"client": Client(), "api": APIClient(), "token": token, "department": department,
             "token_url": reverse("neighbourhood:safety_answer_token", args=[token])}
 
 

@@ -144,6 +144,77 @@ def _community_feature(ctx):
     return [(ctx["member"], reverse("disastermap:community_detail", args=[community_map.pk]))]
 
 
+def _application_answers(ctx):
+    from apps.counter import catalogue_seed
+    from apps.counter.services.applications import submit_application
+    from tests.counter.conftest import answers_for
+
+    procedure = catalogue_seed.load()["national-health-insurance"]  # first step: citizen affairs (ctx's staff)
+    application = submit_application(procedure=procedure, applicant=ctx["member"], answers=answers_for(
+        procedure, full_name=CORPUS[3], address=" ".join(CORPUS[:3])))
+    # the applicant's own page shows the receipt and the timeline, not the answers
+    return [(ctx["staff"], reverse("counter:staff_application", args=[application.pk]))]
+
+
+def _inquiry(ctx):
+    from apps.accounts.models import Department
+    from apps.counter.services.inquiries import ask
+
+    inquiry = ask(department=Department.objects.get(code="citizen-affairs"), subject=PAYLOAD[:100], body=PAYLOAD,
+                  asker=ctx["member"])
+    return [(ctx["member"], reverse("counter:inquiry_mine", args=[inquiry.pk])),
+            (ctx["member"], reverse("counter:inquiry_list_mine")),
+            (ctx["staff"], reverse("counter:inquiry_staff", args=[inquiry.pk])),
+            (ctx["staff"], reverse("counter:inquiry_staff_list"))]
+
+
+# A report's description refuses markup outright (see the test below); what it accepts is shown inert.
+REPORT_TEXT = f"javascript:alert('{MARK}') " + CORPUS[4]
+
+
+def _report_service():
+    from apps.accounts.models import Department
+    from apps.counter.models import ReportService
+
+    department = Department.objects.get_or_create(code="citizen-affairs", defaults={"name": "市民課"})[0]
+    return ReportService.objects.create(code="xss-road", name="道路の損傷", department=department)
+
+
+def _report(ctx):
+    from apps.counter.services.reports import submit_report
+
+    centre = ctx["association"].districts.first().area.point_on_surface
+    report = submit_report(service=_report_service(), description=REPORT_TEXT, lat=centre.y, lon=centre.x,
+                           reporter=ctx["member"], reporter_name=CORPUS[0][:40])
+    return [(ctx["member"], reverse("counter:report_detail", args=[report.pk])),
+            (ctx["staff"], reverse("counter:report_staff", args=[report.pk]))]
+
+
+def _alert(ctx):
+    import datetime as dt
+
+    from apps.alerts import caching
+    from apps.alerts.defaults import ensure_event_types
+    from apps.alerts.services import publishing
+    from apps.alerts.services.areas import AreaChoice
+    from apps.alerts.services.compose import AlertContent, draft
+
+    ensure_event_types()
+    content = AlertContent(
+        event_type="evacuation", urgency="Immediate", severity="Severe", certainty="Likely", evacuation_level=4,
+        headline=" ".join(CORPUS[:3]), description=PAYLOAD, instruction="避難してください。",
+        headline_en=" ".join(CORPUS[3:]), description_en=PAYLOAD, instruction_en="Evacuate.",
+        expires=timezone.now() + dt.timedelta(hours=6),
+        area=AreaChoice(district_ids=[ctx["association"].districts.first().pk]))
+    alert = draft(user=ctx["staff"], content=content)
+    shown = [(ctx["staff"], reverse("alerts:detail", args=[alert.pk])), (ctx["staff"], reverse("alerts:staff_list"))]
+    with ctx["on_commit"](execute=True):
+        publishing.approve(alert=alert, approver=ctx["approver"])
+    caching.reset_local()
+    return [*shown, (ctx["member"], reverse("alerts:detail", args=[alert.pk])), (ctx["member"], reverse("alerts:list")),
+            (ctx["member"], "/"), (ctx["member"], reverse("disaster"))]
+
+
 TEXT_FIELDS = [
     TextField("profile display name", _profile),
     TextField("bulletin title and body", _bulletin),
@@ -152,13 +223,22 @@ TEXT_FIELDS = [
     TextField("safety check answer note", _safety_note),
     TextField("message title and body (staff)", _message),
     TextField("community map feature title and note", _community_feature),
+    TextField("application answers (applicant, clerk)", _application_answers),
+    TextField("inquiry subject and text (asker, staff)", _inquiry),
+    TextField("resident report description and reporter name", _report),
+    TextField("alert headline and description (draft, approved, banner, /disaster)", _alert),
 ]
 
 
 @pytest.fixture
-def ctx(association, make_member, make_user):  # noqa: F811
-    return {"association": association, "officer": make_member(association, MemberRole.OFFICER),
-            "member": make_member(association), "staff": make_user("city_staff")}
+def ctx(association, make_member, make_user, django_capture_on_commit_callbacks):  # noqa: F811
+    from apps.alerts import caching
+
+    caching.reset_local()  # the banner's per-process layer outlives a test
+    yield {"association": association, "officer": make_member(association, MemberRole.OFFICER),
+           "member": make_member(association), "staff": make_user("city_staff"), "approver": make_user("city_staff"),
+           "on_commit": django_capture_on_commit_callbacks}
+    caching.reset_local()
 
 
 @pytest.mark.parametrize("field", TEXT_FIELDS, ids=lambda f: f.name)
@@ -169,3 +249,15 @@ def test_corpus_is_shown_inert(ctx, field: TextField):
         response = client.get(url)
         assert response.status_code == 200, url
         assert_inert(response.content.decode(), url)
+
+
+@pytest.mark.parametrize("text", CORPUS[:4])
+def test_report_description_refuses_markup(ctx, text):
+    from django.core.exceptions import ValidationError
+
+    from apps.counter.services.reports import submit_report
+
+    centre = ctx["association"].districts.first().area.point_on_surface
+    with pytest.raises(ValidationError) as refused:
+        submit_report(service=_report_service(), description=f"穴 {text}", lat=centre.y, lon=centre.x)
+    assert "description" in refused.value.message_dict

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import Throttled
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.models import Department
+from apps.counter import ratelimit_floor
 from apps.counter.models import InquiryStatus
 from apps.counter.selectors import inquiries as selectors
 from apps.counter.services import inquiries as services
@@ -49,8 +51,11 @@ class InquiryCreateView(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(tags=[TAG], operation_id="counter_inquiries_create", request=InquiryInput,
-                   responses={201: InquiryOutput, **error_responses(400)})
+                   responses={201: InquiryOutput, **error_responses(400, 429)})
     def post(self, request: Request) -> Response:
+        # The same hourly limit as the page's form (DRF's general throttle alone allows 120 a minute).
+        if not ratelimit_floor.allow(request, "inquiry"):
+            raise Throttled(detail="Too many questions from here in the last hour. Please try again later.")
         data = validated(InquiryInput, request.data)
         inquiry = services.ask(asker=request.user if request.user.is_authenticated else None, **data)
         return Response(InquiryOutput(inquiry).data, status=status.HTTP_201_CREATED)
