@@ -72,6 +72,7 @@ class Config:
     log_level: str = "INFO"
     line_message_price_yen: float = 3.0
     notification_chunk_size: int = 2000
+    cap_sender_id: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -258,6 +259,8 @@ def load_config(env: Mapping[str, str]) -> Config:
         ),
         sms_api_key=_get(env, "SMS_API_KEY"),
         sms_sender_id=_get(env, "SMS_SENDER_ID", "civicportal"),
+        # The CAP <sender> of the city's alerts; without one, an address at the site's host.
+        cap_sender_id=_get(env, "CAP_SENDER_ID") or f"alerts@{urlsplit(site_url).hostname or 'localhost'}",
         map_tiles_url=tiles_url,
         map_tiles_attribution=_get(env, "MAP_TILES_ATTRIBUTION", DEFAULT_TILES_ATTRIBUTION),
         ssl_redirect=parse_bool(env, "SECURE_SSL_REDIRECT", True),

@@ -304,7 +304,7 @@ SMS_API_URL = CONFIG.sms_api_url
 SMS_API_KEY = CONFIG.sms_api_key
 SMS_SENDER_ID = CONFIG.sms_sender_id
 # The CAP <sender> of the city's alerts (and the stem of their identifiers).
-CAP_SENDER_ID = os.environ.get("CAP_SENDER_ID") or f"alerts@{urlsplit(SITE_URL).hostname or 'localhost'}"
+CAP_SENDER_ID = CONFIG.cap_sender_id
 
 # --- Map --------------------------------------------------------------------------------
 

@@ -128,3 +128,9 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
     result = _manage(["check", "--deploy", "--fail-level", "WARNING"], PROD, tmp_path)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
+
+
+def test_cap_sender_defaults_to_the_site_host_and_can_be_given(tmp_path):
+    assert load_config({**PROD, "DATA_DIR": str(tmp_path)}).cap_sender_id == "alerts@portal.example.jp"
+    given = load_config({**PROD, "DATA_DIR": str(tmp_path), "CAP_SENDER_ID": "jp.go.city.sakuragawa"})
+    assert given.cap_sender_id == "jp.go.city.sakuragawa"
