@@ -212,3 +212,25 @@ def test_officer_role_promotion_sees_live(client, association, make_member):
     check = services.start_check(user=chair, title="chair", association=association)
     client.force_login(chair)
     assert "live" in client.get(reverse("neighbourhood:safety_live", args=[check.pk])).context
+
+
+@pytest.mark.second_factor_unset
+def test_officer_without_second_factor_may_answer_but_not_follow(association, make_member):
+    """Answering shows nobody else's data, so it is open to an officer who has not set up an
+    authenticator yet; the check's counts and the unanswered list stay closed to them."""
+    from rest_framework.authtoken.models import Token
+
+    chair = make_member(association, MemberRole.CHAIR)
+    check = services.start_check(user=chair, title="地震", association=association)
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=chair).key}")
+
+    first = api.put(reverse("api:neighbourhood-safety-answer", args=[check.pk]), {"status": "away"}, format="json")
+    again = api.put(reverse("api:neighbourhood-safety-answer", args=[check.pk]),
+                    {"status": "safe", "note": "避難所にいます"}, format="json")
+    summary = api.get(reverse("api:neighbourhood-safety-check", args=[check.pk]))
+
+    assert first.status_code == 200 and again.status_code == 200
+    stored = SafetyAnswer.objects.get(safety_check=check, user=chair)  # answering twice replaces
+    assert (stored.status, stored.note) == ("safe", "避難所にいます")
+    assert summary.status_code == 403

@@ -1,31 +1,40 @@
 """Benchmark the safety-check answer path: N members answer through the real API over HTTP.
 
-    python manage.py bench_safety --members 20000 [--clients 8] [--servers 2] [--via api|token]
+    python manage.py bench_safety --members 20000 [--clients 16] [--servers 2] [--via api|token]
 
 Creates (once) an association with N active members, each with a DRF token; starts a check
-(through `start_check`, so one message is published); then client threads with keep-alive
-connections PUT every member's answer to /api/v1/neighbourhood/safety-checks/<id>/answer/ on a
-real threaded WSGI server (Django's ThreadedWSGIServer) on a free port. `--servers 2` forks a
-second server process sharing the listening socket, as two gunicorn workers would on two
-cores. Prints JSON: answers/s and p50/p95/max latency in milliseconds.
+(through `start_check`, so one message is published); then PUTs every member's answer to
+/api/v1/neighbourhood/safety-checks/<id>/answer/ on the production server: gunicorn with
+`--servers` sync worker processes and DEBUG off, as docker-compose runs it, behind a proxy
+that terminates TLS (the client sends X-Forwarded-Proto: https). The load comes from client
+processes that hold prebuilt requests, `--clients` connections in flight in all (one request
+per connection: gunicorn's sync workers close after each response, and the proxy in front
+keeps the residents' own connections). Prints JSON: answers/s and p50/p95/max latency in
+milliseconds, from the first byte sent to the last byte received.
 """
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
+import platform
+import re
+import secrets
 import socket
 import statistics
+import subprocess
+import sys
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.gis.geos import MultiPolygon, Polygon
-from django.core.management.base import BaseCommand, CommandParser
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-from django.core.wsgi import get_wsgi_application
-from django.db import connections
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -36,17 +45,12 @@ from apps.neighbourhood.choices import MemberRole, MembershipStatus
 from apps.neighbourhood.models import Association, Membership, SafetyAnswer, SafetyCheck
 from apps.neighbourhood.services import safety as services
 
+ROOT = Path(settings.BASE_DIR)
 SLUG = "bench-safety"
 EMAIL = "bench-safety-{n}@bench.invalid"
 STATUSES = ["safe", "safe", "safe", "away", "need_help"]
-
-
-class QuietHandler(WSGIRequestHandler):
-    # Headers and body go out in two writes; with Nagle on, the client's delayed ACK adds 40 ms.
-    disable_nagle_algorithm = True
-
-    def log_message(self, *args) -> None:  # one line per request would swamp the figures
-        pass
+STATUS_LINE = re.compile(rb"HTTP/1\.[01] (\d{3})")
+CONTENT_LENGTH = re.compile(rb"(?i)\r\ncontent-length:\s*(\d+)")
 
 
 def _area() -> MultiPolygon:
@@ -79,29 +83,92 @@ def ensure_members(count: int) -> tuple[Association, list[tuple[int, str]]]:
     Token.objects.bulk_create([Token(user_id=uid, key=Token.generate_key()) for uid in ids if uid not in tokens],
                               batch_size=2000)
     tokens = dict(Token.objects.filter(user_id__in=ids).values_list("user_id", "key"))
+    if connection.vendor == "postgresql":
+        # Statistics for the tables just filled in bulk, as autovacuum would gather them soon.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return association, [(uid, tokens[uid]) for uid in ids]
 
 
-def free_listening_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(256)
-    return sock
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
-def serve(sock: socket.socket) -> ThreadedWSGIServer:
-    server = ThreadedWSGIServer(sock.getsockname(), QuietHandler, bind_and_activate=False)
-    server.socket.close()
-    server.socket = sock
-    # What server_bind() would have set: we bind ourselves so forked servers share one socket.
-    server.server_address = sock.getsockname()
-    server.server_name, server.server_port = server.server_address
-    server.setup_environ()
-    server.daemon_threads = True
-    server.set_app(get_wsgi_application())
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+def _request(method: str, path: str, body: dict, headers: dict[str, str]) -> bytes:
+    payload = json.dumps(body).encode()
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "X-Forwarded-Proto: https",
+             "Content-Type: application/json", f"Content-Length: {len(payload)}", "Connection: close",
+             *(f"{name}: {value}" for name, value in headers.items())]
+    return "\r\n".join(lines).encode() + b"\r\n\r\n" + payload
+
+
+def _exchange(port: int, request: bytes) -> int:
+    """One request on its own connection; the status. Reads exactly the response, no more
+    parsing than that: the client shares the cores with the server it measures."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        sock.sendall(request)
+        buffer = bytearray()
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            buffer += chunk
+            end = buffer.find(b"\r\n\r\n")
+            if end >= 0:
+                length = CONTENT_LENGTH.search(buffer[:end + 2])
+                if length and len(buffer) >= end + 4 + int(length.group(1)):
+                    break
+    status = STATUS_LINE.match(buffer)
+    return int(status.group(1)) if status else 0
+
+
+def _client_process(port: int, requests: list[bytes], threads: int) -> tuple[list[float], list[str]]:
+    """Runs in a separate process: `threads` connections in flight; (latencies, errors)."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def run(part: list[bytes]) -> None:
+        mine, bad = [], []
+        for request in part:
+            began = time.perf_counter()
+            try:
+                status = _exchange(port, request)
+            except OSError as exc:
+                bad.append(repr(exc))
+                continue
+            mine.append(time.perf_counter() - began)
+            if status != 200:
+                bad.append(str(status))
+        with lock:
+            latencies.extend(mine)
+            errors.extend(bad)
+
+    workers = [threading.Thread(target=run, args=(requests[i::threads],)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return latencies, errors
+
+
+def server_environment() -> dict[str, str]:
+    """The production settings (DEBUG off) pointed at this command's own database."""
+    try:  # inside the test suite: the test database
+        from tests.support.worker import worker_environment
+    except ImportError:
+        env = dict(os.environ)
+    else:
+        env = worker_environment()
+    env.update({
+        "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(48), "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "https://portal.bench.invalid", "TRUST_X_FORWARDED_PROTO": "1",
+        "LOG_LEVEL": "WARNING",
+    })
+    return env
 
 
 class Command(BaseCommand):
@@ -109,92 +176,62 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--members", type=int, default=20000)
-        parser.add_argument("--clients", type=int, default=8, help="client threads, one keep-alive connection each")
-        parser.add_argument("--servers", type=int, default=1, help="server processes sharing the socket (fork)")
+        parser.add_argument("--clients", type=int, default=16, help="requests in flight at once")
+        parser.add_argument("--client-processes", type=int, default=2, help="processes the clients run in")
+        parser.add_argument("--servers", type=int, default=2, help="gunicorn worker processes")
         parser.add_argument("--via", choices=["api", "token"], default="api",
                             help="api: PUT with a DRF token; token: POST a personal answer-link token")
 
-    def handle(self, *args, members: int, clients: int, servers: int, via: str, **options) -> None:
+    def handle(self, *args, members: int, clients: int, client_processes: int, servers: int, via: str,
+               **options) -> None:
+        if min(members, clients, client_processes, servers) < 1:
+            raise CommandError("--members, --clients, --client-processes and --servers must be positive.")
         association, people = ensure_members(members)
         chair = Membership.objects.filter(association=association, role=MemberRole.CHAIR).select_related("user")[0]
         check = services.start_check(user=chair.user, title=f"安否確認ベンチ {timezone.now():%Y-%m-%d %H:%M:%S}",
                                      association=association)
-        # Persistent database connections per server thread, as a deployment sets CONN_MAX_AGE.
-        connections.settings["default"]["CONN_MAX_AGE"] = None
-        connections.close_all()
-        sock = free_listening_socket()
-        children = []
-        for _ in range(max(servers, 1) - 1):
-            pid = os.fork()
-            if pid == 0:  # a second server process (its own interpreter lock), like a gunicorn worker
-                connections.close_all()
-                serve(sock)
-                while True:
-                    time.sleep(3600)
-            children.append(pid)
-        server = serve(sock)
-        host, port = sock.getsockname()
+        env = server_environment()
         if via == "api":
             path = reverse("api:neighbourhood-safety-answer", args=[check.pk])
-            requests = [("PUT", path, {"status": STATUSES[n % 5], "note": ""}, {"Authorization": f"Token {key}"})
+            requests = [_request("PUT", path, {"status": STATUSES[n % 5], "note": ""},
+                                 {"Authorization": f"Token {key}"})
                         for n, (_uid, key) in enumerate(people)]
         else:
             path = reverse("api:neighbourhood-safety-answer-token")
-            requests = [("POST", path, {"token": services.make_token(safety_check=check, user=uid),
-                                        "status": STATUSES[n % 5], "note": ""}, {})
-                        for n, (uid, _key) in enumerate(people)]
-        latencies: list[float] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-
-        def client(part: list) -> None:
-            conn = http.client.HTTPConnection(host, port, timeout=30)
-            mine, bad = [], []
-            for method, url, body, headers in part:
-                payload = json.dumps(body)
+            with override_settings(SECRET_KEY=env["SECRET_KEY"]):  # the server's key signs the links
+                requests = [_request("POST", path, {"token": services.make_token(safety_check=check, user=uid),
+                                                    "status": STATUSES[n % 5], "note": ""}, {})
+                            for n, (uid, _key) in enumerate(people)]
+        # Answer links are throttled per link and per address (30,000 a minute): one bench fits.
+        port = _free_port()
+        server = subprocess.Popen(  # noqa: S603 -- our own interpreter and arguments
+            [sys.executable, "-m", "gunicorn", "civicportal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(servers), "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+        try:
+            self._wait(port, server)
+            processes = min(client_processes, clients)
+            parts = [requests[i::processes] for i in range(processes)]
+            threads = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
+            with ProcessPoolExecutor(processes) as pool:
+                # Start the client processes before the clock does.
+                list(pool.map(time.sleep, [0] * processes))
                 began = time.perf_counter()
-                try:
-                    conn.request(method, url, payload, {"Content-Type": "application/json", **headers})
-                    response = conn.getresponse()
-                    response.read()
-                except (OSError, http.client.HTTPException) as exc:
-                    bad.append(repr(exc))
-                    conn.close()
-                    conn = http.client.HTTPConnection(host, port, timeout=30)
-                    continue
-                mine.append(time.perf_counter() - began)
-                if response.status != 200:
-                    bad.append(f"{response.status}")
-            conn.close()
-            with lock:
-                latencies.extend(mine)
-                errors.extend(bad)
-
-        # Answer-by-token is rate-limited per address for anonymous callers; the bench comes from one.
-        from rest_framework.settings import api_settings
-        saved_rates = dict(api_settings.DEFAULT_THROTTLE_RATES)
-        if via == "token":
-            api_settings.DEFAULT_THROTTLE_RATES["anon"] = None
-        threads = [threading.Thread(target=client, args=(requests[i::clients],)) for i in range(clients)]
-        began = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - began
-        api_settings.DEFAULT_THROTTLE_RATES.update(saved_rates)
-        server.shutdown()
-        for pid in children:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-        connections.close_all()
-        latencies.sort()
+                outcomes = list(pool.map(_client_process, [port] * processes, parts, threads))
+                elapsed = time.perf_counter() - began
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        latencies = sorted(x for mine, _ in outcomes for x in mine)
+        errors = [e for _, bad in outcomes for e in bad]
         ms = [x * 1000 for x in latencies]
         stored = SafetyAnswer.objects.filter(safety_check=check).count()
         services.close_check(safety_check=SafetyCheck.objects.get(pk=check.pk), user=chair.user)
         self.stdout.write(json.dumps({
-            "database": connections["default"].vendor,
-            "members": members, "clients": clients, "servers": servers, "via": via,
+            "benchmark": "safety_answers",
+            "database": connection.vendor,
+            "members": members, "clients": clients, "client_processes": processes, "servers": servers,
+            "server": "gunicorn (sync workers, DEBUG off)", "via": via,
             "check": check.pk, "answers": stored, "errors": len(errors), "error_samples": errors[:5],
             "seconds": round(elapsed, 2),
             "answers_per_second": round(len(latencies) / elapsed, 1) if elapsed else None,
@@ -202,4 +239,17 @@ class Command(BaseCommand):
             "p95_ms": round(ms[int(len(ms) * 0.95) - 1], 1) if ms else None,
             "max_ms": round(ms[-1], 1) if ms else None,
             "load_average": [round(x, 2) for x in os.getloadavg()],
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         }))
+
+    def _wait(self, port: int, server: subprocess.Popen) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if server.poll() is not None:
+                raise CommandError(f"gunicorn exited with status {server.returncode}; run it by hand to see why.")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise CommandError("gunicorn did not start listening within 60 seconds.")
