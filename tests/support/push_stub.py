@@ -73,6 +73,7 @@ class PushService(LoopbackServer):
         self._aliases: list[tuple[str, str]] = []  # (name prefix, subscription name)
         self._keep_records = True
         self._accepted = 0
+        self._shared = None  # a shared counter when the service runs in a forked process
         # (token, key) -> claims, for tokens whose signature was already checked: senders
         # reuse one token for hours, and the same bytes verify the same way every time.
         self._verified: dict[tuple[str, str], dict] = {}
@@ -103,7 +104,21 @@ class PushService(LoopbackServer):
             self._aliases.append((prefix, name))
             self._keep_records = keep_records
 
+    def share_counts(self, counter) -> None:
+        """Count accepted pushes in `counter` (tests.support.forked.shared_counter()) too, so
+        that the service can serve from a forked process (`serve_forever`) and be read here."""
+        self._shared = counter
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def close(self) -> None:
+        """Close the listening socket of a service that served from a forked process."""
+        self._server.server_close()
+
     def accepted_count(self) -> int:
+        if self._shared is not None:
+            return self._shared.value
         with self._lock:
             return self._accepted
 
@@ -185,6 +200,10 @@ class PushService(LoopbackServer):
             return 400, f"cannot decrypt: {exc}", record
         with self._lock:
             self._accepted += 1
+        if self._shared is not None:
+            with self._shared.get_lock():
+                self._shared.value += 1
+        with self._lock:
             if self._keep_records:
                 self.payloads[name].append(data)
         return 201, "", record

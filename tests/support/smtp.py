@@ -12,7 +12,21 @@ from aiosmtpd.controller import Controller
 from tests.support.http import free_port
 
 
-class _Collector:
+class _Pipelining:
+    """Offers PIPELINING (RFC 2920) in the EHLO reply, as Postfix, Exim and the big relays do.
+    aiosmtpd reads commands one line at a time from its stream and answers them in order, so
+    a pipelined group is served correctly; it only does not say so by itself."""
+
+    offer_pipelining = True
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname  # what aiosmtpd does itself when no hook is installed
+        if not self.offer_pipelining:
+            return responses
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
+
+class _Collector(_Pipelining):
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.lock = threading.Lock()
@@ -34,8 +48,9 @@ class _Collector:
 class SmtpSink:
     """`with SmtpSink() as sink:` then point EMAIL_HOST/EMAIL_PORT at sink.host/sink.port."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, *, pipelining: bool = True) -> None:
         self.collector = _Collector()
+        self.collector.offer_pipelining = pipelining
         self.controller = Controller(self.collector, hostname=host, port=port or free_port())
         self.host = host
 
@@ -60,21 +75,27 @@ class SmtpSink:
 
 
 
-class CountingSink:
-    """The lightest SMTP handler that still speaks SMTP: it only counts (for benchmarks)."""
+class CountingSink(_Pipelining):
+    """The lightest SMTP handler that still speaks SMTP: it only counts (for benchmarks).
 
-    def __init__(self) -> None:
-        self.count = 0
+    With `shared` (tests.support.forked.shared_counter()) the count lives in shared memory, so
+    the sink can serve from a forked process and be read from this one."""
+
+    def __init__(self, shared=None) -> None:
+        self._count = 0
         self.bytes = 0
-        self.first_at: float | None = None
+        self.shared = shared
         self.lock = threading.Lock()
 
-    async def handle_DATA(self, server, session, envelope):
-        import time
+    @property
+    def count(self) -> int:
+        return self.shared.value if self.shared is not None else self._count
 
+    async def handle_DATA(self, server, session, envelope):
         with self.lock:
-            self.count += 1
+            self._count += 1
             self.bytes += len(envelope.content)
-            if self.first_at is None:
-                self.first_at = time.monotonic()
+        if self.shared is not None:
+            with self.shared.get_lock():
+                self.shared.value += 1
         return "250 OK"

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import base64
 import functools
+import http.client
 import json
 import logging
-import os
 import threading
 import time
-import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
@@ -37,6 +35,7 @@ from py_vapid import Vapid
 from apps.notifications.choices import Channel
 from apps.notifications.models import PushSubscription
 from apps.notifications.push_services import forget_push_subscription
+from apps.notifications.transports import push_http
 from apps.notifications.transports.base import Outgoing, Result, Transport, TransportError
 
 logger = logging.getLogger(__name__)
@@ -161,8 +160,8 @@ CONCURRENCY = 8
 VAPID_LIFETIME_SECONDS = 12 * 3600
 VAPID_RENEW_SECONDS = 3600
 _vapid_headers: dict[tuple[str, str, str], tuple[dict[str, str], int]] = {}
-_sessions: list[requests.Session] = []
-_session_lock = threading.Lock()
+_pool: list[ThreadPoolExecutor] = []
+_pool_lock = threading.Lock()
 
 
 def vapid_headers(keys: VapidKeys, endpoint: str) -> dict[str, str]:
@@ -180,19 +179,13 @@ def vapid_headers(keys: VapidKeys, endpoint: str) -> dict[str, str]:
     return headers
 
 
-def _session() -> requests.Session:
-    """One HTTP session per worker process, shared by the push threads (its connection pool is
-    thread-safe and holds CONCURRENCY connections per push service), kept across chunks so the
-    connections stay open."""
-    with _session_lock:
-        if not _sessions:
-            session = requests.Session()
-            # requests reads proxies, netrc and CA bundles from the environment on every
-            # request; where none of them is set that is wasted work on each push.
-            session.trust_env = bool(urllib.request.getproxies()) or any(
-                os.environ.get(name) for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"))
-            _sessions.append(session)
-        return _sessions[0]
+def _push_threads() -> ThreadPoolExecutor:
+    """The sending threads of this worker process, kept across chunks so that each keeps its
+    connections to the push services open (push_http)."""
+    with _pool_lock:
+        if not _pool:
+            _pool.append(ThreadPoolExecutor(CONCURRENCY, thread_name_prefix="webpush"))
+        return _pool[0]
 
 
 class WebPushTransport(Transport):
@@ -227,29 +220,29 @@ class WebPushTransport(Transport):
             # The topic lets a push service replace a copy still waiting for an offline browser.
             "headers": {"Urgency": "high" if emergency else "normal", "Topic": f"m{message.id}"},
         }
-        with ThreadPoolExecutor(CONCURRENCY) as pool:
-            # Pushes wait mostly on the network: a few at a time, in windows. Only HTTP runs
-            # in the threads; everything that touches the database stays on this thread.
-            for start in range(0, len(outgoing), CONCURRENCY):
-                window = outgoing[start:start + CONCURRENCY]
-                outcomes = list(pool.map(lambda item: self._push_item(message, item, keys, options), window))
-                results, temporary = [], ""
-                for item, outcome in zip(window, outcomes, strict=True):
-                    for subscription_id in outcome.expired:
-                        forget_push_subscription(subscription_id=subscription_id)
-                    if outcome.accepted:
-                        results.append(Result(item.delivery_id, ok=True, delivered=True,
-                                              provider_id=outcome.location))
-                    elif outcome.temporary:
-                        temporary = outcome.temporary  # this row goes back to the queue
-                    else:
-                        reasons = sorted(set(outcome.refusals or [EXPIRED]))
-                        results.append(Result(item.delivery_id, ok=False, permanent=True,
-                                              error="; ".join(reasons)[:300]))
-                yield results
-                if temporary:
-                    # The rows not yet yielded go back to the queue and are retried with backoff.
-                    raise TransportError(temporary, permanent=False)
+        pool = _push_threads()
+        # Pushes wait mostly on the network: a few at a time, in windows. Only HTTP runs in
+        # the threads; everything that touches the database stays on this thread.
+        for start in range(0, len(outgoing), CONCURRENCY):
+            window = outgoing[start:start + CONCURRENCY]
+            outcomes = list(pool.map(lambda item: self._push_item(message, item, keys, options), window))
+            results, temporary = [], ""
+            for item, outcome in zip(window, outcomes, strict=True):
+                for subscription_id in outcome.expired:
+                    forget_push_subscription(subscription_id=subscription_id)
+                if outcome.accepted:
+                    results.append(Result(item.delivery_id, ok=True, delivered=True,
+                                          provider_id=outcome.location))
+                elif outcome.temporary:
+                    temporary = outcome.temporary  # this row goes back to the queue
+                else:
+                    reasons = sorted(set(outcome.refusals or [EXPIRED]))
+                    results.append(Result(item.delivery_id, ok=False, permanent=True,
+                                          error="; ".join(reasons)[:300]))
+            yield results
+            if temporary:
+                # The rows not yet yielded go back to the queue and are retried with backoff.
+                raise TransportError(temporary, permanent=False)
 
     def _push_item(self, message, item: Outgoing, keys: VapidKeys, options: dict) -> _Outcome:
         data = payload(message, item)
@@ -260,36 +253,39 @@ class WebPushTransport(Transport):
 
     def _push(self, subscription: dict, data: str, keys: VapidKeys, options: dict, outcome: _Outcome) -> None:
         # Imported here: pywebpush brings aiohttp (about 40 MB), which web processes never need.
-        from pywebpush import WebPushException, webpush
+        from pywebpush import WebPusher, WebPushException
 
         try:
-            response = webpush(
-                subscription_info={"endpoint": subscription["endpoint"], "keys": dict(subscription["keys"])},
-                data=data,
-                # Signed once per push service, not per push (see vapid_headers).
-                headers={**options["headers"], **vapid_headers(keys, subscription["endpoint"])},
-                ttl=options["ttl"],
-                timeout=TIMEOUT_SECONDS,
-                requests_session=_session(),
-            )
-        except WebPushException as exc:
-            status = exc.status_code
-            if status is None:  # refused before sending: the stored keys are unusable
-                outcome.refuse(f"invalid subscription: {exc.message}")
-            elif status in (404, 410):
-                # The browser unsubscribed or the subscription expired: it will never work again.
-                outcome.expired.append(subscription["id"])
-                outcome.refuse(EXPIRED)
-            elif status == 429 or status >= 500:
-                outcome.temporary = f"push service busy ({status})"
-            elif status in (401, 403):
-                outcome.refuse(f"push service refused our VAPID key ({status})")
-            else:
-                outcome.refuse(f"push service refused the message ({status})")
-        except requests.RequestException as exc:
+            pusher = WebPusher({"endpoint": subscription["endpoint"], "keys": dict(subscription["keys"])})
+            body = pusher.encode(data.encode(), "aes128gcm")["body"]
+        except (WebPushException, ValueError, TypeError) as exc:  # stored keys that cannot be used
+            outcome.refuse(f"invalid subscription: {getattr(exc, 'message', exc)}")
+            return
+        headers = {
+            **options["headers"],
+            # Signed once per push service, not per push (see vapid_headers).
+            **vapid_headers(keys, subscription["endpoint"]),
+            "TTL": str(options["ttl"]), "Content-Encoding": "aes128gcm",
+        }
+        try:
+            response = push_http.post(subscription["endpoint"], body, headers, timeout=TIMEOUT_SECONDS)
+        except (OSError, http.client.HTTPException) as exc:
             outcome.temporary = f"push service unreachable: {type(exc).__name__}"
-        except ValueError as exc:  # a stored p256dh that is not a point on the curve
+            return
+        except ValueError as exc:  # an endpoint that is not an http(s) URL
             outcome.refuse(f"invalid subscription: {exc}")
-        else:
-            outcome.location = outcome.location or response.headers.get("Location", "")
+            return
+        status = response.status
+        if status in (200, 201, 202):
+            outcome.location = outcome.location or response.location
             outcome.accepted = True
+        elif status in (404, 410):
+            # The browser unsubscribed or the subscription expired: it will never work again.
+            outcome.expired.append(subscription["id"])
+            outcome.refuse(EXPIRED)
+        elif status == 429 or status >= 500:
+            outcome.temporary = f"push service busy ({status})"
+        elif status in (401, 403):
+            outcome.refuse(f"push service refused our VAPID key ({status})")
+        else:
+            outcome.refuse(f"push service refused the message ({status})")

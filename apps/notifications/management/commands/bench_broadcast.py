@@ -20,6 +20,7 @@ import platform
 import smtplib
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -53,6 +54,12 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def _serve_smtp(controller) -> None:
+    """In the forked child: start the sink's event loop thread and wait until killed."""
+    controller.start()
+    threading.Event().wait()
+
+
 class Command(BaseCommand):
     help = "Measure one emergency broadcast to a synthetic population (see the module docstring)."
 
@@ -71,6 +78,7 @@ class Command(BaseCommand):
         try:  # test tools: not in the production image
             from aiosmtpd.controller import Controller
 
+            from tests.support.forked import forked, shared_counter
             from tests.support.http import free_port
             from tests.support.line_stub import LineStub
             from tests.support.push_stub import PushService
@@ -80,15 +88,21 @@ class Command(BaseCommand):
                                "pip install -r requirements-test.txt") from None
 
         logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd logs every command
-        sink = CountingSink()
+        # The SMTP sink and the push service each serve from a process of their own (see
+        # tests/support/forked.py); the LINE stub answers a few hundred calls and stays here.
+        sink = CountingSink(shared=shared_counter())
         smtp = Controller(sink, hostname="127.0.0.1", port=free_port())
-        smtp.start()
+        push = PushService()
+        push.share_counts(shared_counter())
+        vapid = self._vapid_keys()
+        info = push.create_subscription("bench", application_server_key=vapid["public"])
+        # Every synthetic subscription shares the "bench" key pair at the stub.
+        push.alias_prefix(f"{PREFIX}-", "bench")
+        keys = PushKeys(p256dh=info["keys"]["p256dh"], auth=info["keys"]["auth"])
+        push_base = info["endpoint"].rsplit("/push/", 1)[0]
         line_token = "bench-line-token"  # noqa: S105 -- the local stub's token
-        with LineStub(token=line_token) as line, PushService() as push:
-            vapid = self._vapid_keys()
-            info = push.create_subscription("bench", application_server_key=vapid["public"])
-            keys = PushKeys(p256dh=info["keys"]["p256dh"], auth=info["keys"]["auth"])
-            push_base = info["endpoint"].rsplit("/push/", 1)[0]
+        connection.close()  # the children must not share this process's database connection
+        with forked(lambda: _serve_smtp(smtp)), forked(push.serve_forever), LineStub(token=line_token) as line:
             created = self._population(recipients, push_base, keys)
             self._analyze()
             env = {
@@ -99,8 +113,6 @@ class Command(BaseCommand):
                 "VAPID_PUBLIC_KEY": vapid["public"], "VAPID_PRIVATE_KEY": vapid["private"],
                 "VAPID_SUBJECT": "mailto:bench@example.jp",
             }
-            # Every synthetic subscription shares the "bench" key pair at the stub.
-            push.alias_prefix(f"{PREFIX}-", "bench")
             procs = self._start_workers(workers, env)
             try:
                 result = self._broadcast(recipients, sink, timeout, env)
@@ -114,11 +126,11 @@ class Command(BaseCommand):
                     proc.terminate()
                 for proc in procs:
                     proc.wait(timeout=30)
-        result["raw_smtplib"] = self._raw_smtplib(smtp.port, 3000)
+            result["raw_smtplib"] = self._raw_smtplib(smtp.port, 3000)
+        push.close()
         if result["channels"].get("email", {}).get("per_second") and result["raw_smtplib"]["per_second"]:
             result["email_vs_raw_smtplib"] = round(
                 result["channels"]["email"]["per_second"] / result["raw_smtplib"]["per_second"], 3)
-        smtp.stop()
         result.update({
             "benchmark": "broadcast",
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
