@@ -16,15 +16,14 @@ milliseconds, from the first byte sent to the last byte received.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import platform
-import re
 import secrets
 import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -41,6 +40,7 @@ from rest_framework.authtoken.models import Token
 
 from apps.accounts.mfa import give_totp
 from apps.accounts.models import User
+from apps.neighbourhood.bench_client import client_process
 from apps.neighbourhood.choices import MemberRole, MembershipStatus
 from apps.neighbourhood.models import Association, Membership, SafetyAnswer, SafetyCheck
 from apps.neighbourhood.services import safety as services
@@ -49,8 +49,6 @@ ROOT = Path(settings.BASE_DIR)
 SLUG = "bench-safety"
 EMAIL = "bench-safety-{n}@bench.invalid"
 STATUSES = ["safe", "safe", "safe", "away", "need_help"]
-STATUS_LINE = re.compile(rb"HTTP/1\.[01] (\d{3})")
-CONTENT_LENGTH = re.compile(rb"(?i)\r\ncontent-length:\s*(\d+)")
 
 
 def _area() -> MultiPolygon:
@@ -102,57 +100,6 @@ def _request(method: str, path: str, body: dict, headers: dict[str, str]) -> byt
              "Content-Type: application/json", f"Content-Length: {len(payload)}", "Connection: close",
              *(f"{name}: {value}" for name, value in headers.items())]
     return "\r\n".join(lines).encode() + b"\r\n\r\n" + payload
-
-
-def _exchange(port: int, request: bytes) -> int:
-    """One request on its own connection; the status. Reads exactly the response, no more
-    parsing than that: the client shares the cores with the server it measures."""
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        sock.sendall(request)
-        buffer = bytearray()
-        while True:
-            chunk = sock.recv(65536)
-            if not chunk:
-                break
-            buffer += chunk
-            end = buffer.find(b"\r\n\r\n")
-            if end >= 0:
-                length = CONTENT_LENGTH.search(buffer[:end + 2])
-                if length and len(buffer) >= end + 4 + int(length.group(1)):
-                    break
-    status = STATUS_LINE.match(buffer)
-    return int(status.group(1)) if status else 0
-
-
-def _client_process(port: int, requests: list[bytes], threads: int) -> tuple[list[float], list[str]]:
-    """Runs in a separate process: `threads` connections in flight; (latencies, errors)."""
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-
-    def run(part: list[bytes]) -> None:
-        mine, bad = [], []
-        for request in part:
-            began = time.perf_counter()
-            try:
-                status = _exchange(port, request)
-            except OSError as exc:
-                bad.append(repr(exc))
-                continue
-            mine.append(time.perf_counter() - began)
-            if status != 200:
-                bad.append(str(status))
-        with lock:
-            latencies.extend(mine)
-            errors.extend(bad)
-
-    workers = [threading.Thread(target=run, args=(requests[i::threads],)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    return latencies, errors
 
 
 def server_environment() -> dict[str, str]:
@@ -213,11 +160,13 @@ class Command(BaseCommand):
             processes = min(client_processes, clients)
             parts = [requests[i::processes] for i in range(processes)]
             threads = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
-            with ProcessPoolExecutor(processes) as pool:
+            # Spawned, not forked: the caller may have threads (a test run's live server), and a
+            # forked child can inherit a lock one of them held.
+            with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
                 # Start the client processes before the clock does.
                 list(pool.map(time.sleep, [0] * processes))
                 began = time.perf_counter()
-                outcomes = list(pool.map(_client_process, [port] * processes, parts, threads))
+                outcomes = list(pool.map(client_process, [port] * processes, parts, threads))
                 elapsed = time.perf_counter() - began
         finally:
             server.terminate()
