@@ -14,7 +14,6 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -127,10 +126,10 @@ class SafetyCheckDetailView(APIView):
 
 class SafetyAnswerView(APIView):
     permission_classes = [IsAuthenticated]
-    # Plain token authentication, without the second-factor rule for role holders: answering
-    # shows nobody else's data, and an officer who has not set up an authenticator must still
-    # be able to say "I am safe" in a disaster. Every other safety endpoint keeps the rule.
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    # No second-factor rule for role holders here: answering shows nobody else's data, and an
+    # officer who has not set up an authenticator must still be able to say "I am safe" in a
+    # disaster. Every other safety endpoint keeps the rule.
+    second_factor_exempt = True
 
     @extend_schema(tags=[TAG], request=AnswerSerializer, responses={200: AnswerOutSerializer,
                                                                     **error_responses(400, 401, 403, 404)})
